@@ -1,0 +1,82 @@
+'use strict';
+// Locates libtorch the way the build and the loader both need it: $LIBTORCH first, then the system install.
+const fs = require('fs');
+const path = require('path');
+
+const MISSING_LIBTORCH = [
+  'cfa: libtorch was not found.',
+  '  Debian/Ubuntu:   apt-get install libtorch-dev libopenblas0-openmp',
+  '  PyTorch install: export LIBTORCH=$(python3 -c "import torch, os; print(os.path.dirname(torch.__file__))")',
+  '  Any libtorch:    export LIBTORCH=/path/to/libtorch   (a folder with include/ and lib/)',
+  'then run `npm ci` (or `npm run build:native`) again.',
+].join('\n');
+
+function multiarchLibDirs() {
+  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+  return dirs.filter((d) => fs.existsSync(path.join(d, 'libtorch.so')));
+}
+
+function readVersion(includeDir) {
+  try {
+    const txt = fs.readFileSync(path.join(includeDir, 'torch', 'csrc', 'api', 'include', 'torch', 'version.h'), 'utf8');
+    const m = /TORCH_VERSION\s+"([^"]+)"/.exec(txt);
+    if (m) return m[1];
+    const parts = ['MAJOR', 'MINOR', 'PATCH'].map((k) => (new RegExp(`TORCH_VERSION_${k}\\s+(\\d+)`).exec(txt) || [])[1]);
+    return parts.every(Boolean) ? parts.join('.') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function cxx11AbiDefine(root) {
+  // PyTorch wheels before 2.7 were built with the old C++ ABI; their CMake config says which.
+  const cfg = path.join(root, 'share', 'cmake', 'Torch', 'TorchConfig.cmake');
+  try {
+    const m = /_GLIBCXX_USE_CXX11_ABI=(\d)/.exec(fs.readFileSync(cfg, 'utf8'));
+    return m ? [`_GLIBCXX_USE_CXX11_ABI=${m[1]}`] : [];
+  } catch {
+    return [];
+  }
+}
+
+function fromRoot(root) {
+  const inc = path.join(root, 'include');
+  const lib = path.join(root, 'lib');
+  if (!fs.existsSync(path.join(inc, 'ATen', 'ATen.h')) || !fs.existsSync(path.join(lib, 'libtorch.so'))) return null;
+  const cuda = fs.existsSync(path.join(lib, 'libtorch_cuda.so'));
+  const libs = ['torch', 'torch_cpu', 'c10', ...(cuda ? ['torch_cuda', 'c10_cuda'] : [])];
+  return {
+    includes: [inc, path.join(inc, 'torch', 'csrc', 'api', 'include')],
+    libDir: lib,
+    libs,
+    defines: cxx11AbiDefine(root),
+    cuda,
+    version: readVersion(inc),
+  };
+}
+
+function findLibtorch() {
+  if (process.env.LIBTORCH) {
+    const t = fromRoot(path.resolve(process.env.LIBTORCH));
+    if (!t) {
+      console.error(`cfa: LIBTORCH=${process.env.LIBTORCH} has no include/ATen/ATen.h and lib/libtorch.so.`);
+      return null;
+    }
+    return t;
+  }
+  const sysInc = '/usr/include';
+  const libDirs = multiarchLibDirs();
+  if (fs.existsSync(path.join(sysInc, 'ATen', 'ATen.h')) && libDirs.length > 0) {
+    return {
+      includes: [sysInc, path.join(sysInc, 'torch', 'csrc', 'api', 'include')],
+      libDir: libDirs[0],
+      libs: ['torch', 'torch_cpu', 'c10'],
+      defines: [],
+      cuda: false,
+      version: readVersion(sysInc),
+    };
+  }
+  return null;
+}
+
+module.exports = { findLibtorch, MISSING_LIBTORCH };

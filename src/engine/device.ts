@@ -1,0 +1,45 @@
+// Threads, devices and engine facts.
+import * as os from 'os';
+import { N } from './native';
+
+/** Intra-op threads used by libtorch (default: the machine's cores, set when the engine loads). */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
+  N.setNumThreads(n);
+}
+export function getNumThreads(): number {
+  return N.getNumThreads();
+}
+export function cudaAvailable(): boolean {
+  return N.cudaIsAvailable();
+}
+export function cudaDeviceCount(): number {
+  return N.cudaDeviceCount();
+}
+/** Waits for queued CUDA work (no-op on CPU); use before reading a timer. */
+export function synchronize(): void {
+  N.synchronize();
+}
+/** The libtorch version the engine was built against. */
+export function torchVersion(): string {
+  return N.version();
+}
+/** libtorch's build configuration (BLAS, oneDNN, OpenMP, CUDA). */
+export function torchConfig(): string {
+  return N.config();
+}
+/** Native tensors currently alive (created and neither disposed nor collected). */
+export function liveTensors(): number {
+  return N.liveTensors();
+}
+/** 'cuda' when asked for and available, else 'cpu'; accepts 'auto'. */
+export function resolveDevice(want: string | undefined): string {
+  if (!want || want === 'auto') return cudaAvailable() ? 'cuda' : 'cpu';
+  if (want.startsWith('cuda') && !cudaAvailable()) {
+    throw new Error(`device '${want}' requested but this libtorch has no CUDA device (build against a CUDA libtorch with LIBTORCH=...)`);
+  }
+  return want;
+}
+
+const envThreads = Number(process.env.CFA_NUM_THREADS);
+setNumThreads(Number.isInteger(envThreads) && envThreads > 0 ? envThreads : Math.max(1, os.availableParallelism?.() ?? os.cpus().length));

@@ -1,0 +1,46 @@
+// Seeded random numbers from libtorch's default generator. manualSeed makes CPU runs reproducible; the generator
+// state can be saved and restored (for resuming a run exactly).
+import { N } from './native';
+import { DType, Device, Shape, Tensor, w } from './tensor';
+
+/** Seeds the CPU (and CUDA) default generators. */
+export function manualSeed(seed: number): void {
+  N.manualSeed(seed);
+}
+/** The CPU generator's state as a uint8 tensor. */
+export function getRngState(): Tensor {
+  return w(N.rngState());
+}
+export function setRngState(state: Tensor): void {
+  N.setRngState(state.handle);
+}
+/** U[0, 1). */
+export function rand(shape: Shape, dtype: DType = 'float32', device?: Device): Tensor {
+  return w(N.rand(shape, dtype, device ?? null));
+}
+/** U[lo, hi). */
+export function uniform(shape: Shape, lo: number, hi: number, dtype: DType = 'float32', device?: Device): Tensor {
+  return rand(shape, dtype, device).uniform_(lo, hi);
+}
+/** N(0, 1). */
+export function randn(shape: Shape, dtype: DType = 'float32', device?: Device): Tensor {
+  return w(N.randn(shape, dtype, device ?? null));
+}
+export function randLike(t: Tensor): Tensor {
+  return w(N.randLike(t.handle));
+}
+export function randnLike(t: Tensor): Tensor {
+  return w(N.randnLike(t.handle));
+}
+/** Integers in [low, high) (int64). */
+export function randint(low: number, high: number, shape: Shape, device?: Device): Tensor {
+  return w(N.randint(low, high, shape, device ?? null));
+}
+/** A random permutation of 0..n−1 (int64). */
+export function randperm(n: number, device?: Device): Tensor {
+  return w(N.randperm(n, device ?? null));
+}
+/** Bernoulli draws with per-element probabilities p. */
+export function bernoulli(p: Tensor): Tensor {
+  return w(N.bernoulli(p.handle));
+}

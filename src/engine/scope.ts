@@ -1,0 +1,68 @@
+// Deterministic release of native memory: tensors made inside tidy() are freed when it returns, except the result.
+// Finalizers and external-memory accounting in the addon are only a safety net.
+
+export interface Disposable {
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+const stack: Set<Disposable>[] = [];
+
+/** Called by every new tensor: it belongs to the innermost open scope, if any. */
+export function track<T extends Disposable>(t: T): T {
+  if (stack.length > 0) stack[stack.length - 1].add(t);
+  return t;
+}
+
+/** Removes a tensor from every open scope so that it outlives them (until its own dispose()). */
+export function keep<T extends Disposable>(t: T): T {
+  for (const s of stack) s.delete(t);
+  return t;
+}
+
+function collect(value: unknown, out: Set<Disposable>, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 4) return;
+  if (isDisposable(value)) {
+    out.add(value);
+    return;
+  }
+  if (Array.isArray(value)) for (const v of value) collect(v, out, depth + 1);
+  else if (value instanceof Map) for (const v of value.values()) collect(v, out, depth + 1);
+  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collect(v, out, depth + 1);
+}
+
+function isDisposable(v: object): v is Disposable {
+  return typeof (v as Disposable).dispose === 'function' && 'disposed' in v;
+}
+
+/**
+ * Runs fn; every tensor created inside and not part of its result (a tensor, or arrays/plain objects/Maps of tensors)
+ * is disposed when fn returns or throws. Returned tensors move to the enclosing scope.
+ */
+export function tidy<R>(fn: () => R): R {
+  const scope = new Set<Disposable>();
+  stack.push(scope);
+  let result: R;
+  try {
+    result = fn();
+  } catch (e) {
+    stack.pop();
+    for (const t of scope) t.dispose();
+    throw e;
+  }
+  stack.pop();
+  if (result instanceof Promise) throw new Error('tidy(): fn must be synchronous (it returned a Promise)');
+  const kept = new Set<Disposable>();
+  collect(result, kept);
+  for (const t of scope) if (!kept.has(t)) t.dispose();
+  const parent = stack[stack.length - 1];
+  if (parent) for (const t of kept) if (scope.has(t)) parent.add(t);
+  return result;
+}
+
+/** Disposes a tensor, or every tensor in an array/plain object/Map. */
+export function dispose(value: unknown): void {
+  const all = new Set<Disposable>();
+  collect(value, all);
+  for (const t of all) t.dispose();
+}

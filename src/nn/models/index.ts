@@ -1,0 +1,39 @@
+// Model registry: architecture names used by the CLI and configs.
+import { UserError } from '../../errors';
+import { Normalized } from '../layers';
+import { Module } from '../module';
+import { PreActResNet18 } from './preact-resnet18';
+import { SmallCNN } from './small-cnn';
+import { WideResNet } from './wide-resnet';
+
+export const ARCHS = ['prn18', 'wrn34-10', 'smallcnn'] as const;
+export type Arch = (typeof ARCHS)[number];
+
+export interface ModelSpec {
+  arch: string;
+  numClasses: number;
+  inChannels: number;
+  inputSize: number;
+}
+
+/** Builds the bare network (its state dict uses PyTorch's key names). */
+export function createNetwork(s: ModelSpec): Module {
+  switch (s.arch) {
+    case 'prn18':
+    case 'preactresnet18':
+      return new PreActResNet18({ numClasses: s.numClasses, inChannels: s.inChannels, pool: s.inputSize === 32 ? 'fixed4' : 'global' });
+    case 'wrn34-10':
+      return new WideResNet({ depth: 34, widen: 10, numClasses: s.numClasses, inChannels: s.inChannels });
+    case 'smallcnn':
+      return new SmallCNN({ numClasses: s.numClasses, inChannels: s.inChannels, inputSize: s.inputSize });
+    default:
+      throw new UserError(`--arch: unknown architecture '${s.arch}' (expected one of ${ARCHS.join(', ')})`);
+  }
+}
+
+/** The network behind input normalisation: it takes [0,1] images; μ/σ are not in the state dict. */
+export function createModel(s: ModelSpec & { mean: number[]; std: number[] }): Module {
+  return new Normalized(createNetwork(s), s.mean, s.std);
+}
+
+export { PreActResNet18, SmallCNN, WideResNet };

@@ -1,0 +1,107 @@
+// The on-disk format of a training run directory, shared by `cfa train` (writer), `cfa eval` and `cfa report`
+// (readers).
+//
+//   RUN_DIR/config.json        RunConfig: the resolved configuration (after presets, config file and flags)
+//   RUN_DIR/log.jsonl          one EpochRecord per completed epoch, appended atomically
+//   RUN_DIR/state/             resume state (latest completed epoch): weights, optimizer, EMA/FAWA, calibration, RNG
+//   RUN_DIR/checkpoints/       {model,ema,fawa}-{best,last}.safetensors (PyTorch state_dict key names)
+//   RUN_DIR/eval-*.json        EvalResult files written by `cfa eval --out` (optional)
+//
+// Accuracies are fractions in [0, 1]; ε values are in [0,1] pixel units (8/255 ≈ 0.0314).
+
+/** Clean and robust accuracy of one model on one split, overall and per class. */
+export interface SplitAccuracy {
+  n: number;
+  nPerClass: number[];
+  clean: number;
+  robust: number;
+  cleanPerClass: number[];
+  robustPerClass: number[];
+  /** min over classes of robustPerClass (and of cleanPerClass). */
+  worstRobust: number;
+  worstClean: number;
+}
+
+/** Training-set statistics gathered during the epoch itself (no extra pass). */
+export interface TrainStats {
+  loss: number;
+  /** Accuracy on the training attack's examples (pre-step, train mode), overall and per class: t_k of eq. (6). */
+  robust: number;
+  robustPerClass: number[];
+  /** Clean accuracy (post-step, train mode), overall and per class. */
+  clean: number;
+  cleanPerClass: number[];
+}
+
+export interface EpochRecord {
+  /** 0-based epoch index. */
+  epoch: number;
+  lr: number;
+  seconds: number;
+  /** ε_k used by the training attack this epoch (CCM; all equal to ε without it). */
+  epsPerClass: number[];
+  /** β_k used by the TRADES-family loss this epoch (CCR; all equal to β without it). Absent for AT/FAT/MART. */
+  betaPerClass?: number[];
+  train: TrainStats;
+  /** Validation (PGD, eval mode) of the current model and, when they exist, the EMA and FAWA averages. */
+  valid: { model: SplitAccuracy; ema?: SplitAccuracy; fawa?: SplitAccuracy };
+  /** Test-set monitoring (optional, `--monitor-test`). */
+  test?: { model: SplitAccuracy; ema?: SplitAccuracy; fawa?: SplitAccuracy };
+  /** Whether FAWA accepted this epoch's weights (worst-class valid robust ≥ threshold) and EMA was updated. */
+  fawaUpdated: boolean;
+  emaUpdated: boolean;
+  /** Selection index robust + worst-class robust, per model, on the selection split. */
+  selection: { model: number; ema?: number; fawa?: number };
+  /** Which checkpoints became the new best this epoch. */
+  newBest: { model: boolean; ema: boolean; fawa: boolean };
+}
+
+/** The resolved configuration, saved as config.json. */
+export interface RunConfig {
+  version: string;
+  preset?: string;
+  dataset: string;
+  dataDir?: string;
+  classNames: string[];
+  numClasses: number;
+  arch: string;
+  method: 'at' | 'trades' | 'fat' | 'frl' | 'mart';
+  cfa: { ccm: boolean; ccr: boolean; fawa: boolean; ema: boolean };
+  eps: number;
+  stepSize: number;
+  steps: number;
+  beta?: number;
+  epochs: number;
+  seed: number;
+  /** Every other hyper-parameter (λ₁, λ₂, begin epoch, FAWA decay/threshold, lr, wd, schedule, batch sizes …). */
+  [key: string]: unknown;
+}
+
+/** Output of `cfa eval --out` (RobustBench-like fields plus per-class arrays). */
+export interface EvalResult {
+  model: string;
+  arch: string;
+  dataset: string;
+  classNames: string[];
+  threatModel: 'Linf' | 'L2';
+  eps: number;
+  attack: string;
+  n: number;
+  seed: number;
+  cleanAccuracy: number;
+  robustAccuracy: number;
+  cleanPerClass: number[];
+  robustPerClass: number[];
+  worstClassClean: number;
+  worstClassRobust: number;
+  /** Mean of the worst ⌈0.2K⌉ classes' robust accuracy. */
+  worst20Robust: number;
+  /** Population variance of robustPerClass. */
+  classwiseVariance: number;
+  /** Running robust accuracy after each attack of an ensemble (AutoAttack). */
+  perAttack?: { attack: string; robustAccuracy: number; seconds: number }[];
+  /** confusion[y][p]: points of class y predicted p under attack. */
+  confusion: number[][];
+  flags: string[];
+  seconds: number;
+}

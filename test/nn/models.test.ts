@@ -1,0 +1,64 @@
+// Architectures against PyTorch: parameter counts, key names, seeded init and logits (fixtures: engine_models.py).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { manualSeed, noGrad, tensor, tidy } from '../../src/engine';
+import { createNetwork, loadCheckpoint, saveCheckpoint } from '../../src/nn';
+import { assertClose } from '../helpers/assert-close';
+
+const FIX = path.join(__dirname, '../../../test/fixtures/engine');
+const prn = JSON.parse(fs.readFileSync(path.join(FIX, 'prn18.json'), 'utf8'));
+const scnn = JSON.parse(fs.readFileSync(path.join(FIX, 'smallcnn.json'), 'utf8'));
+
+test('PreActResNet-18: 11,172,170 parameters, PyTorch key names, seeded init equal to PyTorch', () => {
+  manualSeed(prn.seed);
+  const m = createNetwork({ arch: 'prn18', numClasses: 10, inChannels: 3, inputSize: 32 });
+  assert.equal(m.numParameters(), 11172170);
+  assert.equal(m.numParameters(), prn.numParameters);
+  const sd = m.stateDict();
+  assert.deepEqual([...sd.keys()].sort(), Object.keys(prn.stateSums).sort());
+  for (const [k, t] of sd) {
+    const s = tidy(() => t.double().sum().item());
+    assert.ok(Math.abs(s - prn.stateSums[k]) <= 1e-6 * Math.max(1, Math.abs(s)), `${k}: sum ${s} vs ${prn.stateSums[k]}`);
+  }
+  m.dispose();
+});
+
+test('PreActResNet-18 logits equal PyTorch to 1e-4 after a safetensors round trip (eval and train mode)', () => {
+  manualSeed(prn.seed);
+  const src = createNetwork({ arch: 'prn18', numClasses: 10, inChannels: 3, inputSize: 32 });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-prn-')), 'prn18.safetensors');
+  saveCheckpoint(file, src);
+  src.dispose();
+  manualSeed(99); // a different init, overwritten by the checkpoint
+  const m = createNetwork({ arch: 'prn18', numClasses: 10, inChannels: 3, inputSize: 32 });
+  loadCheckpoint(file, m);
+  tidy(() => {
+    const x = tensor(prn.input, [2, 3, 32, 32]);
+    m.eval();
+    assertClose(noGrad(() => m.forward(x)).toArray(), prn.logitsEval, 1e-4, 0, 'eval logits');
+    m.train();
+    assertClose(noGrad(() => m.forward(x)).toArray(), prn.logitsTrain, 1e-4, 0, 'train logits');
+  });
+  m.dispose();
+});
+
+test('SmallCNN loads a PyTorch-written checkpoint and reproduces its logits', () => {
+  const m = createNetwork({ arch: 'smallcnn', numClasses: 10, inChannels: 1, inputSize: 28 });
+  const meta = loadCheckpoint(path.join(FIX, 'smallcnn-init.safetensors'), m);
+  assert.equal(meta.arch, 'smallcnn');
+  m.eval();
+  tidy(() => assertClose(m.forward(tensor(scnn.x, [8, 1, 28, 28])).toArray(), scnn.logits, 1e-5, 1e-4, 'logits'));
+  m.dispose();
+});
+
+test('WideResNet-34-10 has the TRADES layout (46,160,474 parameters without sub_block1)', () => {
+  const m = createNetwork({ arch: 'wrn34-10', numClasses: 10, inChannels: 3, inputSize: 32 });
+  const keys = [...m.stateDict().keys()];
+  const sub = m.namedParameters().filter(([k]) => k.startsWith('sub_block1.')).reduce((s, [, t]) => s + t.numel, 0);
+  assert.equal(m.numParameters() - sub, 46160474);
+  for (const k of ['conv1.weight', 'block1.layer.0.convShortcut.weight', 'block3.layer.4.bn2.running_var', 'bn1.weight', 'fc.bias']) assert.ok(keys.includes(k), k);
+  m.dispose();
+});

@@ -1,0 +1,34 @@
+// Shared benchmark helpers: wall-clock timing after warm-up, and running the PyTorch side of a workload.
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { getNumThreads } from '../src/engine';
+
+/** Mean seconds per call of fn over `steps` calls, after `warmup` untimed calls. */
+export function timeSteps(fn: () => void, steps: number, warmup = 2): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < steps; i++) fn();
+  return Number(process.hrtime.bigint() - t) / 1e9 / steps;
+}
+
+/** The Debian PyTorch interpreter (python3-torch); CFA_BENCH_PYTHON overrides. */
+export const PYTHON = process.env.CFA_BENCH_PYTHON ?? '/usr/bin/python3';
+
+/**
+ * Runs bench/py/<script> with PyTorch under the same conditions as our engine: the same thread count and the same
+ * glibc allocator thresholds that the addon sets with mallopt (unless CFA_MALLOC_TUNING=0). Returns its last stdout
+ * line parsed as JSON.
+ */
+export function runPython(script: string, args: string[]): unknown {
+  const tuned = process.env.CFA_MALLOC_TUNING !== '0';
+  const env = {
+    ...process.env,
+    OMP_NUM_THREADS: String(getNumThreads()),
+    ...(tuned ? { MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024), MALLOC_TRIM_THRESHOLD_: String(1024 * 1024 * 1024), MALLOC_TOP_PAD_: String(64 * 1024 * 1024) } : {}),
+  };
+  const file = path.join(__dirname, '..', '..', 'bench', 'py', script);
+  const r = spawnSync(PYTHON, [file, ...args], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`PyTorch side failed (${PYTHON} ${script}): ${r.stderr || r.error}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}

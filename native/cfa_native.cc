@@ -177,12 +177,25 @@ struct A {
   Napi::Value Undef() const { return env.Undefined(); }
 };
 
-// Typed array or ArrayBuffer view → (pointer, bytes).
+// Typed array (also over a SharedArrayBuffer), DataView or ArrayBuffer → (pointer, bytes).
+size_t elementSize(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: return 1;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: return 4;
+    default: return 8;
+  }
+}
+
 std::pair<const uint8_t*, size_t> bytesOf(Napi::Value v) {
+  napi_env env = v.Env();
   if (v.IsTypedArray()) {
-    auto ta = v.As<Napi::TypedArray>();
-    auto ab = ta.ArrayBuffer();
-    return {static_cast<const uint8_t*>(ab.Data()) + ta.ByteOffset(), ta.ByteLength()};
+    napi_typedarray_type type;
+    size_t length = 0, offset = 0;
+    void* data = nullptr;
+    napi_value ab;
+    NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, v, &type, &length, &data, &ab, &offset), std::make_pair(nullptr, size_t(0)));
+    return {static_cast<const uint8_t*>(data), length * elementSize(type)};
   }
   if (v.IsDataView()) {
     auto dv = v.As<Napi::DataView>();

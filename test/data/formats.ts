@@ -1,0 +1,127 @@
+// Writers of small real-format dataset files for the data tests and the data benchmark (never downloads anything).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import * as jpeg from 'jpeg-js';
+
+const made: string[] = [];
+process.on('exit', () => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the process exits. */
+export function tempDir(prefix = 'cfa-data-'): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
+/** The pixel value the synthetic writers put at (record r, channel c, row i, col j) of file f: deterministic and varied. */
+export function pixel(f: number, r: number, c: number, i: number, j: number): number {
+  return (f * 71 + r * 37 + c * 101 + i * 7 + j * 3) % 256;
+}
+
+/** One CIFAR record: `labels` bytes then 3072 pixels (R, G, B planes of 32×32) made by pixel(). */
+function record(labels: number[], f: number, r: number): Uint8Array {
+  const out = new Uint8Array(labels.length + 3072);
+  out.set(labels);
+  for (let c = 0; c < 3; c++) for (let i = 0; i < 32; i++) for (let j = 0; j < 32; j++) out[labels.length + c * 1024 + i * 32 + j] = pixel(f, r, c, i, j);
+  return out;
+}
+
+/** The label of record r in file f of the synthetic sets (cycles through the classes). */
+export function cifarLabel(f: number, r: number, classes: number): number {
+  return (f * 3 + r) % classes;
+}
+
+/** CIFAR-10 binary folder with `perFile` records in each of the six files (file index f: 0..4 train, 5 test). */
+export function writeCifar10(dir: string, perFile: number, meta?: string[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const names = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin'];
+  names.forEach((name, f) => {
+    const recs = Array.from({ length: perFile }, (_, r) => record([cifarLabel(f, r, 10)], f, r));
+    fs.writeFileSync(path.join(dir, name), Buffer.concat(recs));
+  });
+  if (meta) fs.writeFileSync(path.join(dir, 'batches.meta.txt'), meta.join('\n') + '\n\n');
+}
+
+/** CIFAR-100 binary folder: train.bin with 5·nTest records (f = 0), test.bin with nTest (f = 1); coarse = fine % 20. */
+export function writeCifar100(dir: string, nTest: number, names?: { fine?: string[]; coarse?: string[] }): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const write = (file: string, f: number, n: number): void => {
+    const recs = Array.from({ length: n }, (_, r) => {
+      const fine = cifarLabel(f, r, 100);
+      return record([fine % 20, fine], f, r);
+    });
+    fs.writeFileSync(path.join(dir, file), Buffer.concat(recs));
+  };
+  write('train.bin', 0, 5 * nTest);
+  write('test.bin', 1, nTest);
+  if (names?.fine) fs.writeFileSync(path.join(dir, 'fine_label_names.txt'), names.fine.join('\n') + '\n');
+  if (names?.coarse) fs.writeFileSync(path.join(dir, 'coarse_label_names.txt'), names.coarse.join('\n') + '\n');
+}
+
+/** An IDX file of unsigned bytes. */
+export function idxBytes(dims: number[], data: Uint8Array): Buffer {
+  const head = Buffer.alloc(4 + 4 * dims.length);
+  head[2] = 0x08;
+  head[3] = dims.length;
+  dims.forEach((d, k) => head.writeUInt32BE(d, 4 + 4 * k));
+  return Buffer.concat([head, data]);
+}
+
+/** An MNIST-format folder with nTrain/nTest h×w images; image k of split s has pixels pixel(s,k,0,i,j), label k % 10. */
+export function writeMnist(dir: string, nTrain: number, nTest: number, gzip: boolean, h = 28, w = 28): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const put = (name: string, buf: Buffer): void => fs.writeFileSync(path.join(dir, gzip ? `${name}.gz` : name), gzip ? zlib.gzipSync(buf) : buf);
+  [['train', nTrain], ['t10k', nTest]].forEach(([split, n], s) => {
+    const count = n as number;
+    const images = new Uint8Array(count * h * w);
+    for (let k = 0; k < count; k++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) images[(k * h + i) * w + j] = pixel(s, k, 0, i, j);
+    put(`${split}-images-idx3-ubyte`, idxBytes([count, h, w], images));
+    put(`${split}-labels-idx1-ubyte`, idxBytes([count], Uint8Array.from({ length: count }, (_, k) => k % 10)));
+  });
+}
+
+/** An RGB JPEG of size×size whose colour depends on (seed): smooth so that decoding stays close to the source. */
+export function jpegImage(size: number, seed: number): { jpg: Buffer; rgb: Uint8Array } {
+  const rgba = Buffer.alloc(size * size * 4);
+  const rgb = new Uint8Array(3 * size * size);
+  for (let p = 0; p < size * size; p++) {
+    const v = [(seed * 50 + 40) % 256, (seed * 90 + 120) % 256, (seed * 30 + 200) % 256];
+    for (let c = 0; c < 3; c++) {
+      rgba[4 * p + c] = v[c];
+      rgb[c * size * size + p] = v[c];
+    }
+    rgba[4 * p + 3] = 255;
+  }
+  return { jpg: jpeg.encode({ width: size, height: size, data: rgba }, 100).data, rgb };
+}
+
+/**
+ * A Tiny-ImageNet-layout folder: wnids listed in the given (unsorted) order, `perClass` train JPEGs per class and
+ * `valPerClass` val JPEGs per class, all size×size. Train image k of wnid w uses seed (index of w in sorted order)·10+k.
+ */
+export function writeTinyImageNet(dir: string, wnids: string[], perClass: number, valPerClass: number, size = 8, words?: Record<string, string>): void {
+  fs.mkdirSync(path.join(dir, 'val', 'images'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'wnids.txt'), wnids.join('\n') + '\n');
+  if (words) fs.writeFileSync(path.join(dir, 'words.txt'), Object.entries(words).map(([k, v]) => `${k}\t${v}`).join('\n') + '\n');
+  const sorted = wnids.slice().sort();
+  sorted.forEach((w, y) => {
+    const folder = path.join(dir, 'train', w, 'images');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'train', w, `${w}_boxes.txt`), '');
+    for (let k = 0; k < perClass; k++) fs.writeFileSync(path.join(folder, `${w}_${k}.JPEG`), jpegImage(size, y * 10 + k).jpg);
+  });
+  const lines: string[] = [];
+  let v = 0;
+  for (let k = 0; k < valPerClass; k++) {
+    sorted.forEach((w, y) => {
+      const name = `val_${v++}.JPEG`;
+      fs.writeFileSync(path.join(dir, 'val', 'images', name), jpegImage(size, 100 + y * 10 + k).jpg);
+      lines.push(`${name}\t${w}\t0\t0\t${size - 1}\t${size - 1}`);
+    });
+  }
+  fs.writeFileSync(path.join(dir, 'val', 'val_annotations.txt'), lines.join('\n') + '\n');
+}

@@ -1,8 +1,304 @@
-// `cfa eval` (being written).
+// `cfa eval`: class-wise robustness of a checkpoint (ours or PyTorch's, safetensors) under AutoAttack or PGD.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Tensor, dispose, resolveDevice, setNumThreads, tensor, tidy } from '../engine';
+import { EVAL_ATTACKS, EvalAttack, EvaluateOptions, buildEvalResult, evaluateRobustness } from '../evaluation/evaluate';
+import { checkEpsMonotone } from '../evaluation/sanity';
+import { selectBalanced } from '../evaluation/select';
+import { formatEps, formatEvalTable } from '../evaluation/table';
+import { ImageDataset, imageSize, loadDataset } from '../data';
 import { UserError } from '../errors';
+import { ARCHS, Module, createModel, loadCheckpoint, readSafetensors, writeFileAtomic } from '../nn';
+import { prepareData } from '../training/data-setup';
+import { RunConfig } from '../training/run-format';
+import { commonOptions, parseFlags, parseInteger, parseNumber } from './args';
 
-export const summary = 'eval (not available yet)';
+export const summary = 'class-wise robustness under AutoAttack or PGD (per-class table and JSON)';
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new UserError('cfa eval is not available in this build yet');
+const HELP = `usage: cfa eval --model CKPT.safetensors --arch ARCH --data NAME [options]
+       cfa eval --model RUN_DIR [--which model|ema|fawa[-best|-last]] [options]
+
+Evaluates clean and robust accuracy, overall and per class, on the first --n test points (class-balanced: each class
+gets ⌊n/K⌋ of its first images in dataset order, the first n mod K classes one more, and classes with too few images
+pass their slots on). The model runs in eval mode on [0,1] images; normalisation constants come from the run's
+config.json, else the checkpoint's metadata, else the dataset. PyTorch state dicts saved as safetensors with the bare
+network's key names load directly.
+
+options:
+  --model PATH            checkpoint file, or a run directory (uses RUN_DIR/checkpoints/<which>.safetensors and reads
+                          --arch/--data from RUN_DIR/config.json)
+  --which NAME            model, ema or fawa, optionally with -best or -last (default model-best)
+  --arch NAME             ${ARCHS.join(', ')}
+  --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet (test split)
+  --data-dir DIR          dataset folder
+  --attack NAME           aa (default), apgd-ce, apgd-dlr, apgd-t, fab, fab-t, square or pgd
+  --version V             AutoAttack version: standard (default), plus or rand
+  --norm Linf|L2          threat model (default Linf)
+  --eps LIST              budget(s), fractions allowed, comma-separated: 8/255 (default; 0.5 for L2) or 4/255,8/255
+  --steps K, --step-size A, --restarts R   PGD settings (default 20 steps of ε/4, 1 restart)
+  --n N                   number of test points (default 1000)
+  --seed S                attack seed (default 0)
+  --batch-size B          points per attack batch (default 250)
+  --out FILE              write the EvalResult JSON (an array when several ε are given); with a run directory and
+                          no --out: RUN_DIR/eval-<which>-<attack>-<norm>-<eps>.json per ε
+  --state FILE            resume file for AutoAttack: progress is saved after every batch, and a rerun with the
+                          same arguments continues where an interrupted one stopped
+  --n-iter N, --n-queries Q   reduced APGD/FAB iterations and Square queries (smoke tests only; recorded in 'attack')
+  --no-normalize          feed raw [0,1] pixels (models trained without normalisation, e.g. FRL's code)
+  --device D, --threads N, --quiet`;
+
+const options = {
+  ...commonOptions,
+  model: { type: 'string' },
+  which: { type: 'string' },
+  attack: { type: 'string' },
+  version: { type: 'string' },
+  norm: { type: 'string' },
+  steps: { type: 'string' },
+  'step-size': { type: 'string' },
+  restarts: { type: 'string' },
+  n: { type: 'string' },
+  'batch-size': { type: 'string' },
+  state: { type: 'string' },
+  'n-iter': { type: 'string' },
+  'n-queries': { type: 'string' },
+  'no-normalize': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+interface ModelSource {
+  checkpoint: string;
+  arch: string;
+  dataset: string;
+  dataDir?: string;
+  /** Normalisation the model was trained with, when the run or checkpoint records it. */
+  mean?: number[];
+  std?: number[];
+  runDir?: string;
+  which: string;
+  runConfig?: RunConfig;
+}
+
+function readJson(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function numberList(v: unknown): number[] | undefined {
+  return Array.isArray(v) && v.every((a) => typeof a === 'number') ? (v as number[]) : undefined;
+}
+
+/** Where the weights come from, and the architecture and dataset they belong to. */
+function resolveSource(values: Record<string, unknown>): ModelSource {
+  const model = values.model as string | undefined;
+  if (!model) throw new UserError('--model: give a checkpoint (.safetensors) or a run directory');
+  if (!fs.existsSync(model)) throw new UserError(`--model: ${model} does not exist`);
+  const whichText = (values.which as string | undefined) ?? 'model-best';
+  const m = /^(model|ema|fawa)(?:-(best|last))?$/.exec(whichText);
+  if (!m) throw new UserError(`--which: expected model, ema or fawa, optionally with -best or -last, got '${whichText}'`);
+  const which = `${m[1]}-${m[2] ?? 'best'}`;
+  if (fs.statSync(model).isDirectory()) {
+    const cfgFile = path.join(model, 'config.json');
+    const cfg = readJson(cfgFile) as RunConfig;
+    for (const key of ['arch', 'dataset'] as const) {
+      if (typeof cfg[key] !== 'string') throw new UserError(`${cfgFile}: field '${key}' is missing or not a string`);
+    }
+    const checkpoint = path.join(model, 'checkpoints', `${which}.safetensors`);
+    if (!fs.existsSync(checkpoint)) throw new UserError(`${checkpoint}: no such checkpoint in the run (--which ${whichText}); the run may not have saved it yet`);
+    return {
+      checkpoint,
+      arch: (values.arch as string | undefined) ?? cfg.arch,
+      dataset: (values.data as string | undefined) ?? cfg.dataset,
+      dataDir: (values['data-dir'] as string | undefined) ?? cfg.dataDir,
+      mean: numberList(cfg.mean),
+      std: numberList(cfg.std),
+      runDir: model,
+      which,
+      runConfig: cfg,
+    };
+  }
+  if (values.which !== undefined) throw new UserError('--which applies to a run directory; --model is a file');
+  const meta = readSafetensors(model);
+  dispose([...meta.tensors.values()]);
+  const arch = (values.arch as string | undefined) ?? meta.metadata.arch;
+  const dataset = (values.data as string | undefined) ?? meta.metadata.dataset;
+  if (!arch) throw new UserError(`--arch: required for ${model} (its metadata names no architecture)`);
+  if (!dataset) throw new UserError(`--data: required for ${model} (its metadata names no dataset)`);
+  const parse = (k: string) => {
+    if (!meta.metadata[k]) return undefined;
+    try {
+      return numberList(JSON.parse(meta.metadata[k]));
+    } catch {
+      return undefined;
+    }
+  };
+  return { checkpoint: model, arch, dataset, dataDir: values['data-dir'] as string | undefined, mean: parse('mean'), std: parse('std'), which: path.basename(model, '.safetensors') };
+}
+
+/** The test split of the source's dataset (a run's synthetic 'toy' data is rebuilt from its config). */
+function testSet(src: ModelSource): { test: ImageDataset; mean: number[]; std: number[] } {
+  if (src.dataset === 'toy') {
+    if (!src.runConfig) throw new UserError("--data toy: the synthetic toy data can only be evaluated from its run directory");
+    const data = prepareData({ ...(src.runConfig as object), testPerClass: undefined } as never);
+    return { test: data.test, mean: data.mean, std: data.std };
+  }
+  const bundle = loadDataset(src.dataset, { dataDir: src.dataDir });
+  return { test: bundle.test, mean: bundle.mean, std: bundle.std };
+}
+
+/** The chosen points as float [0,1] images and int64 labels. */
+function pointsTensor(ds: ImageDataset, idx: number[], device: string): { x: Tensor; y: Tensor } {
+  const size = imageSize(ds);
+  const buf = new Float32Array(idx.length * size);
+  idx.forEach((i, k) => {
+    const src = ds.images.subarray(i * size, (i + 1) * size);
+    for (let j = 0; j < size; j++) buf[k * size + j] = src[j] / 255;
+  });
+  return {
+    x: tensor(buf, [idx.length, ds.channels, ds.height, ds.width], 'float32', device),
+    y: tensor(idx.map((i) => ds.labels[i]), [idx.length], 'int64', device),
+  };
+}
+
+function loadModel(src: ModelSource, ds: ImageDataset, mean: number[], std: number[], device: string): Module {
+  if (ds.height !== ds.width) throw new UserError(`${src.dataset}: expected square images, got ${ds.height}×${ds.width}`);
+  const model = createModel({ arch: src.arch, numClasses: ds.numClasses, inChannels: ds.channels, inputSize: ds.height, mean, std });
+  try {
+    if (device !== 'cpu') model.to(device);
+    loadCheckpoint(src.checkpoint, model);
+  } catch (e) {
+    model.dispose();
+    if (e instanceof UserError) throw new UserError(`${e.message} — is --arch ${src.arch} with ${ds.numClasses} classes and ${ds.channels} channel(s) (--data ${src.dataset}) right for this checkpoint?`);
+    throw e;
+  }
+  return model.eval();
+}
+
+function parseEpsList(text: string | undefined, norm: string): number[] {
+  if (text === undefined) return [norm === 'L2' ? 0.5 : 8 / 255];
+  const list = text.split(',').map((s) => parseNumber(s, '--eps'));
+  for (const e of list) if (!(e > 0)) throw new UserError(`--eps: expected positive budgets, got ${text}`);
+  return list;
+}
+
+/** A progress line writer on stderr: redrawn in place on a terminal, one plain line per update otherwise. */
+function progressPrinter(quiet: boolean): { line(s: string): void; done(): void } {
+  const tty = Boolean(process.stderr.isTTY);
+  let drawn = false;
+  return {
+    line(s) {
+      if (quiet) return;
+      if (tty) {
+        process.stderr.write(`\r\x1b[2K${s}`);
+        drawn = true;
+      } else process.stderr.write(`${s}\n`);
+    },
+    done() {
+      if (drawn) process.stderr.write('\n');
+      drawn = false;
+    },
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, options);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const attack = ((values.attack as string | undefined) ?? 'aa') as EvalAttack;
+  if (!EVAL_ATTACKS.includes(attack)) throw new UserError(`--attack: expected one of ${EVAL_ATTACKS.join(', ')}, got '${attack}'`);
+  const version = (values.version as string | undefined) ?? 'standard';
+  if (!['standard', 'plus', 'rand'].includes(version)) throw new UserError(`--version: expected standard, plus or rand, got '${version}'`);
+  if (values.version !== undefined && attack !== 'aa') throw new UserError('--version applies to --attack aa');
+  const norm = (values.norm as string | undefined) ?? 'Linf';
+  if (norm !== 'Linf' && norm !== 'L2') throw new UserError(`--norm: expected Linf or L2, got '${norm}'`);
+  const epsList = parseEpsList(values.eps as string | undefined, norm);
+  const n = values.n === undefined ? 1000 : parseInteger(values.n as string, '--n', 1);
+  const seed = values.seed === undefined ? 0 : parseInteger(values.seed as string, '--seed');
+  const batchSize = values['batch-size'] === undefined ? 250 : parseInteger(values['batch-size'] as string, '--batch-size', 1);
+  const int = (k: string, min = 1) => (values[k] === undefined ? undefined : parseInteger(values[k] as string, `--${k}`, min));
+  if (values.threads !== undefined) setNumThreads(parseInteger(values.threads as string, '--threads', 1));
+  const device = resolveDevice(values.device as string | undefined);
+  const quiet = Boolean(values.quiet);
+
+  const src = resolveSource(values);
+  const data = testSet(src);
+  const normalize = !values['no-normalize'];
+  const c = data.test.channels;
+  const mean = normalize ? (src.mean ?? data.mean) : new Array<number>(c).fill(0);
+  const std = normalize ? (src.std ?? data.std) : new Array<number>(c).fill(1);
+  if (mean.length !== c || std.length !== c) throw new UserError(`${src.runDir ? path.join(src.runDir, 'config.json') : src.checkpoint}: mean/std have ${mean.length} entries, the data has ${c} channel(s)`);
+  const model = loadModel(src, data.test, mean, std, device);
+  const idx = selectBalanced(data.test.labels, data.test.numClasses, n);
+  const { x, y } = pointsTensor(data.test, idx, device);
+  const labels = idx.map((i) => data.test.labels[i]);
+  const stat = fs.statSync(src.checkpoint);
+  const progress = progressPrinter(quiet);
+  const results: ReturnType<typeof buildEvalResult>[] = [];
+  try {
+    for (const [e, eps] of epsList.entries()) {
+      const state = values.state === undefined ? undefined : epsList.length > 1 ? `${values.state as string}.${e}` : (values.state as string);
+      const o: EvaluateOptions = {
+        attack,
+        version: version as EvaluateOptions['version'],
+        norm,
+        eps,
+        seed,
+        batchSize,
+        steps: int('steps'),
+        stepSize: values['step-size'] === undefined ? undefined : parseNumber(values['step-size'] as string, '--step-size'),
+        restarts: int('restarts'),
+        nIter: int('n-iter'),
+        nQueries: int('n-queries'),
+        statePath: state,
+        identity: `${path.resolve(src.checkpoint)}:${stat.size}:${Math.round(stat.mtimeMs)}:${mean.join(',')}:${std.join(',')}`,
+        onProgress: (p) =>
+          progress.line(`${p.attack} ε=${formatEps(eps)} batch ${p.batch}/${p.batches}${Number.isNaN(p.robustAccuracy) ? '' : `  robust ${(100 * p.robustAccuracy).toFixed(2)}%`}  ${p.seconds ? `${p.seconds.toFixed(1)} s` : ''}`),
+      };
+      const core = tidy(() => evaluateRobustness(model, x, y, data.test.numClasses, o));
+      progress.done();
+      const result = buildEvalResult(
+        { model: src.checkpoint, arch: src.arch, dataset: src.dataset, classNames: data.test.classNames, threatModel: norm, eps, n: idx.length, seed },
+        labels,
+        core,
+      );
+      results.push(result);
+    }
+    if (results.length > 1) {
+      const flag = checkEpsMonotone(results.map((r) => ({ eps: r.eps, robustAccuracy: r.robustAccuracy })));
+      if (flag) for (const r of results) r.flags.push(flag);
+    }
+    for (const r of results) console.log(`${formatEvalTable(r)}\n`);
+    writeOutputs(values.out as string | undefined, src, results, attack, norm);
+  } finally {
+    dispose([x, y]);
+    model.dispose();
+  }
+  return 0;
+}
+
+/** --out FILE (one object, or an array for several ε); else, for a run directory, one eval-*.json per ε in it. */
+function writeOutputs(out: string | undefined, src: ModelSource, results: ReturnType<typeof buildEvalResult>[], attack: string, norm: string): void {
+  const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+  if (out) {
+    writeFileAtomic(out, json(results.length === 1 ? results[0] : results));
+    console.error(`wrote ${out}`);
+    return;
+  }
+  if (!src.runDir) return;
+  for (const r of results) {
+    const file = path.join(src.runDir, `eval-${src.which}-${attack}-${norm}-${formatEps(r.eps).replace('/', '_')}.json`);
+    writeFileAtomic(file, json(r));
+    console.error(`wrote ${file}`);
+  }
 }

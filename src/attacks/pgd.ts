@@ -1,0 +1,91 @@
+// PGD-k (§7.1 training, §7.2 evaluation): L∞ sign steps or L2 normalised-gradient steps, projected onto the per-sample
+// ε-ball and [0,1], from a random start, batched. The model's train/eval mode is left as the caller set it.
+import { Tensor, dispose, keep, noGrad, randLike, randnLike, tidy, where } from '../engine';
+import { Module } from '../nn';
+import { AttackLoss, attackLoss } from './losses';
+import { Norm, ascentDirection, l2Norm, lossAndGrad, perSample, project } from './project';
+
+export interface PgdOptions {
+  /** Budget: one number or per-sample Tensor [B]. */
+  eps: number | Tensor;
+  /** Step size α: one number or per-sample Tensor [B]. */
+  stepSize: number | Tensor;
+  steps: number;
+  /** Random start inside the ball (default true): U(−ε, ε) per coordinate for L∞; for L2 a uniformly random direction with radius U(0,1)·ε. */
+  randomStart?: boolean;
+  /** Loss to maximise (default 'ce'). */
+  loss?: AttackLoss;
+  /** Threat model (default 'Linf'). */
+  norm?: Norm;
+  /**
+   * Random restarts (default 1). Per sample the result of a later restart replaces the kept one when it newly
+   * misclassifies the point, or when both have the same outcome and its final loss is higher.
+   */
+  restarts?: number;
+}
+
+/** Random start x + δ, projected onto the ball and the box. */
+function randomStart(x: Tensor, eps: Tensor, norm: Norm): Tensor {
+  return tidy(() => {
+    let d: Tensor;
+    if (norm === 'Linf') d = randLike(x).mul(2).sub(1).mul(eps);
+    else {
+      const g = randnLike(x);
+      const r = randLike(eps);
+      d = g.div(l2Norm(g).add(1e-12)).mul(r).mul(eps);
+    }
+    return project(x.add(d), x, eps, norm);
+  });
+}
+
+/** One PGD run from a fresh start; returns the last iterate (no best-loss tracking, no early stop: §7.1). */
+function pgdRun(model: Module, x: Tensor, y: Tensor, eps: Tensor, alpha: Tensor, o: PgdOptions): Tensor {
+  const norm = o.norm ?? 'Linf';
+  const kind = o.loss ?? 'ce';
+  let xAdv = o.randomStart === false ? x.clone() : randomStart(x, eps, norm);
+  for (let k = 0; k < o.steps; k++) {
+    const next = tidy(() => {
+      const { grad } = lossAndGrad(model, xAdv, (z) => attackLoss(kind, z, y));
+      return project(xAdv.add(ascentDirection(grad, norm).mul(alpha)), x, eps, norm);
+    });
+    xAdv.dispose();
+    xAdv = next;
+  }
+  return xAdv;
+}
+
+/**
+ * PGD adversarial examples (detached), inside the per-sample ε-ball around x and inside [0,1]. Defaults: random
+ * start, CE loss, L∞, 1 restart. Gradients are taken with respect to the input only.
+ */
+export function pgd(model: Module, x: Tensor, y: Tensor, o: PgdOptions): Tensor {
+  const restarts = Math.max(1, o.restarts ?? 1);
+  const eps = keep(perSample(o.eps, x));
+  const alpha = keep(perSample(o.stepSize, x));
+  try {
+    let best = pgdRun(model, x, y, eps, alpha, o);
+    if (restarts === 1) return best;
+    const score = (xa: Tensor) =>
+      tidy(() => {
+        const logits = noGrad(() => model.forward(xa));
+        return { loss: attackLoss(o.loss ?? 'ce', logits, y), fooled: logits.argmax(1).ne(y) };
+      });
+    let s = score(best);
+    for (let r = 1; r < restarts; r++) {
+      const cand = pgdRun(model, x, y, eps, alpha, o);
+      const c = score(cand);
+      const merged = tidy(() => {
+        const better = c.fooled.logicalAnd(s.fooled.logicalNot()).logicalOr(c.fooled.eq(s.fooled).logicalAnd(c.loss.gt(s.loss)));
+        const m = better.reshape([-1, ...x.shape.slice(1).map(() => 1)]);
+        return { x: where(m, cand, best), loss: where(better, c.loss, s.loss), fooled: where(better, c.fooled, s.fooled) };
+      });
+      dispose([best, cand, s, c]);
+      best = merged.x;
+      s = { loss: merged.loss, fooled: merged.fooled };
+    }
+    dispose(s);
+    return best;
+  } finally {
+    dispose([eps, alpha]);
+  }
+}

@@ -1,0 +1,183 @@
+// Robustness evaluation of a model on a fixed set of points: AutoAttack (an ensemble or one of its attacks) or PGD,
+// with sanity flags and class-wise metrics, producing the EvalResult written by `cfa eval`.
+import { Tensor, manualSeed, noGrad, tidy } from '../engine';
+import { AAAttack, AAProgress, AAVersion, aaPlan, autoAttack } from '../attacks/autoattack';
+import { pgd } from '../attacks/pgd';
+import { Norm } from '../attacks/project';
+import { UserError } from '../errors';
+import { Module } from '../nn';
+import { EvalResult } from '../training/run-format';
+import { classwiseMetrics } from './metrics';
+import { checkNumClasses, checkProbabilities, checkRandomized, checkSquare, checkZeroGradients } from './sanity';
+
+export const EVAL_ATTACKS = ['aa', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab', 'fab-t', 'square', 'pgd'] as const;
+export type EvalAttack = (typeof EVAL_ATTACKS)[number];
+
+export interface EvaluateOptions {
+  attack: EvalAttack;
+  /** AutoAttack version for attack 'aa' (default 'standard'). */
+  version?: Exclude<AAVersion, 'custom'>;
+  norm: Norm;
+  eps: number;
+  seed?: number;
+  batchSize?: number;
+  /** PGD: steps (default 20), step size (default ε/4, i.e. 2/255 at 8/255), restarts (default 1), loss (default CE). */
+  steps?: number;
+  stepSize?: number;
+  restarts?: number;
+  /** Reduced AutoAttack budgets (smoke tests only). */
+  nIter?: number;
+  nQueries?: number;
+  statePath?: string;
+  identity?: string;
+  stopAfterBatches?: number;
+  onProgress?: (e: AAProgress) => void;
+}
+
+export interface EvaluationCore {
+  cleanPred: number[];
+  advPred: number[];
+  perAttack?: { attack: string; robustAccuracy: number; seconds: number }[];
+  flags: string[];
+  seconds: number;
+  complete: boolean;
+  /** The attack's name as recorded, e.g. 'aa-standard' or 'pgd-20'. */
+  attackName: string;
+}
+
+/** The attacks an EvalAttack runs, for the class-count check. */
+function attackList(o: EvaluateOptions): string[] {
+  if (o.attack === 'aa') return aaPlan(o.version ?? 'standard').map((c) => c.attack);
+  return [o.attack];
+}
+
+/** Attacks whose loss needs more classes: targeted DLR needs 4 (z_π4), DLR needs 3 (z_π3). */
+function impossible(numClasses: number): AAAttack[] {
+  return [...(numClasses < 4 ? (['apgd-t'] as AAAttack[]) : []), ...(numClasses < 3 ? (['apgd-dlr'] as AAAttack[]) : [])];
+}
+
+/** Name recorded in the result: the attack, its version or steps, and any reduced budget. */
+function attackName(o: EvaluateOptions): string {
+  const base = o.attack === 'aa' ? `aa-${o.version ?? 'standard'}` : o.attack === 'pgd' ? `pgd-${o.steps ?? 20}${(o.restarts ?? 1) > 1 ? `x${o.restarts}` : ''}` : o.attack;
+  const reduced = [o.nIter !== undefined ? `nIter=${o.nIter}` : '', o.nQueries !== undefined ? `nQueries=${o.nQueries}` : ''].filter(Boolean);
+  return reduced.length ? `${base}(${reduced.join(',')})` : base;
+}
+
+/** Model-level flags on the first batch (AutoAttack runs its checks on the first bs points). */
+function modelFlags(model: Module, x: Tensor, y: Tensor, numClasses: number, o: EvaluateOptions, bs: number): string[] {
+  return tidy(() => {
+    const xb = x.slice(0, 0, bs);
+    const yb = y.slice(0, 0, bs);
+    const flags = [
+      o.version === 'rand' ? undefined : checkRandomized(model, xb),
+      checkProbabilities(model, xb),
+      checkZeroGradients(model, xb, yb),
+      checkNumClasses(numClasses, attackList(o)),
+    ];
+    return flags.filter((f): f is string => f !== undefined);
+  });
+}
+
+/** PGD over all points in batches (eval mode, generator seeded once with o.seed), reporting per-point predictions. */
+function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: number): { cleanPred: number[]; advPred: number[] } {
+  manualSeed(o.seed ?? 0);
+  const cleanPred: number[] = [];
+  const advPred: number[] = [];
+  for (let i = 0; i < x.shape[0]; i += bs) {
+    tidy(() => {
+      const xb = x.slice(0, i, i + bs);
+      const yb = y.slice(0, i, i + bs);
+      const clean = noGrad(() => model.forward(xb).argmax(1));
+      const xa = pgd(model, xb, yb, { eps: o.eps, stepSize: o.stepSize ?? o.eps / 4, steps: o.steps ?? 20, norm: o.norm, restarts: o.restarts ?? 1 });
+      const adv = noGrad(() => model.forward(xa).argmax(1));
+      // A point misclassified when clean counts as non-robust with its clean prediction (as in AutoAttack).
+      const c = clean.toArray();
+      const labels = yb.toArray();
+      cleanPred.push(...c);
+      advPred.push(...adv.toArray().map((p, k) => (c[k] !== labels[k] ? c[k] : p)));
+    });
+    o.onProgress?.({ attack: 'pgd', batch: Math.floor(i / bs) + 1, batches: Math.ceil(x.shape[0] / bs), robustAccuracy: NaN, seconds: 0 });
+  }
+  return { cleanPred, advPred };
+}
+
+/**
+ * Attacks (x, y) with the model in eval mode (its mode is restored) and returns per-point clean and adversarial
+ * predictions, the running accuracy per attack (AutoAttack), and the sanity flags.
+ */
+export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClasses: number, o: EvaluateOptions): EvaluationCore {
+  const t0 = Date.now();
+  const bs = o.batchSize ?? 250;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    const flags = modelFlags(model, x, y, numClasses, o, bs);
+    if (o.attack === 'pgd') {
+      const r = runPgd(model, x, y, o, bs);
+      return { ...r, flags, seconds: (Date.now() - t0) / 1000, complete: true, attackName: attackName(o) };
+    }
+    const version: AAVersion = o.attack === 'aa' ? (o.version ?? 'standard') : 'custom';
+    const skip = impossible(numClasses);
+    if (o.attack !== 'aa' && skip.includes(o.attack as AAAttack)) throw new UserError(`--attack ${o.attack}: its DLR loss needs at least ${o.attack === 'apgd-t' ? 4 : 3} classes, the data has ${numClasses}`);
+    const skipped = attackList(o).filter((a) => skip.includes(a as AAAttack));
+    if (skipped.length) flags.push(`skipped: ${skipped.join(', ')} cannot run with ${numClasses} classes and were left out of the ensemble`);
+    const r = autoAttack(model, x, y, {
+      exclude: skip,
+      norm: o.norm,
+      eps: o.eps,
+      version,
+      attacks: o.attack === 'aa' ? undefined : [o.attack as AAAttack],
+      seed: o.seed ?? 0,
+      batchSize: bs,
+      nIter: o.nIter,
+      nQueries: o.nQueries,
+      statePath: o.statePath,
+      identity: o.identity,
+      stopAfterBatches: o.stopAfterBatches,
+      onProgress: o.onProgress,
+    });
+    r.xAdv.dispose();
+    const labels = y.toArray();
+    const cleanAcc = r.cleanPred.filter((p, i) => p === labels[i]).length / r.cleanPred.length;
+    const sq = checkSquare(r.perAttack, cleanAcc);
+    if (sq) flags.push(sq);
+    return { cleanPred: r.cleanPred, advPred: r.advPred, perAttack: r.perAttack, flags, seconds: (Date.now() - t0) / 1000, complete: r.complete, attackName: attackName(o) };
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+/** Identity fields of an EvalResult. */
+export interface EvalMeta {
+  model: string;
+  arch: string;
+  dataset: string;
+  classNames: string[];
+  threatModel: Norm;
+  eps: number;
+  n: number;
+  seed: number;
+}
+
+/** The EvalResult (RobustBench-like fields plus class-wise arrays) for labels and an evaluation. */
+export function buildEvalResult(meta: EvalMeta, labels: ArrayLike<number>, core: EvaluationCore): EvalResult & { classwiseStd: number; nPerClass: number[] } {
+  const m = classwiseMetrics(labels, core.cleanPred, core.advPred, meta.classNames.length);
+  return {
+    ...meta,
+    attack: core.attackName,
+    cleanAccuracy: m.clean,
+    robustAccuracy: m.robust,
+    cleanPerClass: m.cleanPerClass,
+    robustPerClass: m.robustPerClass,
+    nPerClass: m.nPerClass,
+    worstClassClean: m.worstClassClean,
+    worstClassRobust: m.worstClassRobust,
+    worst20Robust: m.worst20Robust,
+    classwiseVariance: m.classwiseVariance,
+    classwiseStd: m.classwiseStd,
+    ...(core.perAttack ? { perAttack: core.perAttack } : {}),
+    confusion: m.confusion,
+    flags: core.flags,
+    seconds: core.seconds,
+  };
+}

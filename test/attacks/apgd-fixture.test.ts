@@ -1,0 +1,58 @@
+// APGD against an independent PyTorch implementation of §12.2 (scripts/fixtures/attacks_apgd.py): same weights, same
+// seed (the engine shares PyTorch's CPU generator), so the iterates, step sizes and results agree to float precision.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { F, Tensor, manualSeed, tensor, tidy } from '../../src/engine';
+import { Linear, Module } from '../../src/nn';
+import { apgdRun } from '../../src/attacks/apgd';
+import { dlrTargetedLoss } from '../../src/attacks/losses';
+import { assertClose } from '../helpers/assert-close';
+
+const FIX = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../test/fixtures/attacks/apgd.json'), 'utf8')) as {
+  w1: number[];
+  b1: number[];
+  w2: number[];
+  b2: number[];
+  x: number[];
+  y: number[];
+  target: number[];
+  nIter: number;
+  cases: { name: string; norm: 'Linf' | 'L2'; eps: number; adv: number[]; acc: boolean[]; steps: number[][] }[];
+};
+
+class Mlp extends Module {
+  readonly a = this.child('a', new Linear(16, 12));
+  readonly b = this.child('b', new Linear(12, 5));
+  forward(x: Tensor): Tensor {
+    return tidy(() => this.b.forward(this.a.forward(x.flatten(1)).relu()));
+  }
+}
+
+for (const c of FIX.cases) {
+  test(`APGD ${c.name} matches the PyTorch reference run`, () => {
+    const model = new Mlp().eval();
+    tidy(() => {
+      const sd = new Map([
+        ['a.weight', tensor(FIX.w1, [12, 16])],
+        ['a.bias', tensor(FIX.b1)],
+        ['b.weight', tensor(FIX.w2, [5, 12])],
+        ['b.bias', tensor(FIX.b2)],
+      ]);
+      model.loadStateDict(sd);
+      const x = tensor(FIX.x, [FIX.y.length, 1, 4, 4]);
+      const y = tensor(FIX.y, [FIX.y.length], 'int64');
+      const t = tensor(FIX.target, [FIX.target.length], 'int64');
+      const loss = c.name.startsWith('dlr') ? (z: Tensor) => dlrTargetedLoss(z, y, t) : (z: Tensor) => F.crossEntropy(z, y, 'none');
+      const steps: number[][] = [];
+      manualSeed(0);
+      const r = apgdRun(model, x, y, loss, { eps: c.eps, norm: c.norm, nIter: FIX.nIter, onCheckpoint: (_, __, s) => steps.push(s) });
+      assert.deepEqual(r.acc.toArray().map(Boolean), c.acc);
+      assertClose(r.xBestAdv.toArray(), c.adv, 2e-6, 0, `${c.name} adversarial images`);
+      assert.equal(steps.length, c.steps.length);
+      steps.forEach((s, j) => assertClose(s, c.steps[j], 1e-9, 1e-6, `${c.name} step sizes at checkpoint ${j}`));
+    });
+    model.dispose();
+  });
+}

@@ -7,26 +7,11 @@
 //       (crop-flip) data, batch 128. Requirement: < 5% on Fashion-MNIST.
 import * as fs from 'fs';
 import * as path from 'path';
-import { F, Tensor, dispose, getNumThreads, grad, manualSeed, noGrad, rand, tidy } from '../src/engine';
-import { Module, SGD, createNetwork } from '../src/nn';
+import { dispose, getNumThreads, manualSeed } from '../src/engine';
+import { SGD, createNetwork } from '../src/nn';
 import { ImageDataset, LoaderOptions, batches, loadDataset, readCifar10 } from '../src/data';
 import { tempDir, writeCifar10, writeMnist } from '../test/data/formats';
-
-function pgd10Step(model: Module, opt: SGD, x: Tensor, y: Tensor, eps = 0.1, alpha = 0.01): void {
-  tidy(() => {
-    let delta = rand(x.shape).mul(2 * eps).sub(eps).clamp(x.neg(), x.rsub(1));
-    for (let i = 0; i < 10; i++) {
-      delta = tidy(() => {
-        const d = delta.requiresGrad_(true);
-        const g = grad(F.crossEntropy(model.forward(x.add(d)), y), d)[0];
-        return noGrad(() => d.detach().add(g.sign().mul(alpha)).clamp(-eps, eps).clamp(x.neg(), x.rsub(1)));
-      });
-    }
-    opt.zeroGrad();
-    F.crossEntropy(model.forward(x.add(delta)), y).backward();
-    opt.step();
-  });
-}
+import { pgdTrainStep } from './engine';
 
 /** Seconds and images/s of one pass over `ds` with no consumer (batches are disposed at once). */
 function loaderPass(ds: ImageDataset, opts: LoaderOptions): { seconds: number; imagesPerSec: number } {
@@ -48,13 +33,13 @@ function atShare(ds: ImageDataset, opts: LoaderOptions, steps: number): { stepSe
   const it = batches(ds, 0, opts);
   // one warm-up step outside the measurement
   const first = it.next().value;
-  pgd10Step(model, opt, first.x, first.y);
+  pgdTrainStep(model, opt, first.x, first.y);
   dispose(first);
   const wait0 = it.waitMs + it.convertMs;
   const t = performance.now();
   for (let s = 0; s < steps; s++) {
     const b = it.next().value;
-    pgd10Step(model, opt, b.x, b.y);
+    pgdTrainStep(model, opt, b.x, b.y);
     dispose(b);
   }
   const total = performance.now() - t;

@@ -20,7 +20,8 @@ const FWD_FLOPS = {
       512 * 10),
 };
 
-function pgdTrainStep(model: Module, opt: SGD, x: Tensor, y: Tensor, eps = 0.1, alpha = 0.01, steps = 10): void {
+/** One PGD-10 adversarial-training step (the W1 workload; also the consumer in the data benchmark). */
+export function pgdTrainStep(model: Module, opt: SGD, x: Tensor, y: Tensor, eps = 0.1, alpha = 0.01, steps = 10): void {
   tidy(() => {
     let delta = rand(x.shape).mul(2 * eps).sub(eps).clamp(x.neg(), x.rsub(1));
     for (let i = 0; i < steps; i++) {

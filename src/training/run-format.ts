@@ -42,6 +42,8 @@ export interface EpochRecord {
   epsPerClass: number[];
   /** β_k used by the TRADES-family loss this epoch (CCR; all equal to β without it). Absent for AT/FAT/MART. */
   betaPerClass?: number[];
+  /** FRL only: the cost-sensitive class weights of its CE (nat) and KL (bndy) terms this epoch. */
+  classWeights?: { nat: number[]; bndy: number[] };
   train: TrainStats;
   /** Validation (PGD, eval mode) of the current model and, when they exist, the EMA and FAWA averages. */
   valid: { model: SplitAccuracy; ema?: SplitAccuracy; fawa?: SplitAccuracy };

@@ -1,0 +1,98 @@
+// The embedded experiment of `cfa train` without arguments: AT and AT+CFA (CCM + FAWA) trained on the same small
+// data, then their best checkpoints compared per class on validation and test (clean and PGD robust accuracy).
+import * as path from 'path';
+import { findSpec } from '../data/catalog';
+import { locateDataset } from '../data/locate';
+import { resolveDevice } from '../engine';
+import { UserError } from '../errors';
+import { createModel, loadCheckpoint } from '../nn';
+import { checkpointFile } from './checkpoints';
+import { ConfigInput } from './config';
+import { mergeInputs, resolveConfig } from './defaults';
+import { presetInputs } from './presets';
+import { SplitAccuracy } from './run-format';
+import { bestRecord, classTable } from './summary';
+import { TrainRunResult, trainRun } from './train-run';
+import { evaluateSplit } from './validate';
+
+export interface CompareOptions {
+  /** Folder receiving the two runs (`at/` and `at-cfa/`). */
+  outDir: string;
+  /** Settings applied over the quick-fmnist preset (e.g. fewer epochs). */
+  overrides: ConfigInput;
+  version: string;
+  quiet?: boolean;
+  /** Where the tables go (default stdout). */
+  print?: (s: string) => void;
+}
+
+export interface CompareSide {
+  label: string;
+  run: TrainRunResult;
+  /** Which checkpoint was compared ('model' for AT, 'fawa' for AT+CFA when FAWA accepted an epoch). */
+  which: 'model' | 'fawa';
+  epoch: number;
+  valid: SplitAccuracy;
+  test: SplitAccuracy;
+}
+
+/** True when Fashion-MNIST can be found where `cfa train` looks for it. */
+export function fashionMnistAvailable(dataDir?: string): boolean {
+  try {
+    locateDataset(findSpec('fashion-mnist')!, { dataDir });
+    return true;
+  } catch (e) {
+    if (e instanceof UserError) return false;
+    throw e;
+  }
+}
+
+/**
+ * Trains AT and AT+CFA with the quick-fmnist preset (the §2 toy images when Fashion-MNIST is absent and no dataset
+ * was named), evaluates each one's best checkpoint on the test subset, and prints per-class tables.
+ */
+export async function compareAtCfa(o: CompareOptions): Promise<CompareSide[]> {
+  const print = o.print ?? ((s: string) => process.stdout.write(`${s}\n`));
+  const base = mergeInputs(...presetInputs(['quick-fmnist']), o.overrides);
+  if (o.overrides.dataset === undefined && !fashionMnistAvailable(base.dataDir as string | undefined)) {
+    print('Fashion-MNIST was not found; using the toy images of the paper\'s §2 model (two classes: −1 hard, +1 easy).');
+    base.dataset = 'toy';
+  }
+  const variants = [
+    { label: 'AT', dir: 'at', input: { method: 'at', cfa: { ccm: false, ccr: false, fawa: false, ema: false } } },
+    { label: 'AT+CFA', dir: 'at-cfa', input: { method: 'at', cfa: { ccm: true, ccr: false, fawa: true, ema: false } } },
+  ];
+  const pendings = variants.map((v) => resolveConfig(mergeInputs(base, v.input), o.version));
+  const sides: CompareSide[] = [];
+  for (const [i, v] of variants.entries()) {
+    if (!o.quiet) process.stderr.write(`\n== ${v.label}: ${path.join(o.outDir, v.dir)}\n`);
+    const run = await trainRun(pendings[i], { runDir: path.join(o.outDir, v.dir), quiet: o.quiet });
+    const { cfg, records, data } = run;
+    const fawaSeen = records.some((r) => r.valid.fawa);
+    const which = v.label === 'AT+CFA' && fawaSeen ? 'fawa' : 'model';
+    const at = bestRecord(records, which);
+    const device = resolveDevice(cfg.device);
+    const net = createModel({ arch: cfg.arch, numClasses: cfg.numClasses, inChannels: cfg.channels, inputSize: cfg.inputSize, mean: cfg.mean, std: cfg.std }).to(device);
+    try {
+      loadCheckpoint(checkpointFile(run.runDir, which, 'best'), net);
+      const test = evaluateSplit(net, data.test, { eps: cfg.eps, stepSize: cfg.evalStepSize, steps: cfg.evalSteps, batchSize: cfg.evalBatchSize, device });
+      sides.push({ label: v.label, run, which, epoch: records[at].epoch, valid: records[at].valid[which]!, test });
+    } finally {
+      net.dispose();
+    }
+  }
+  const cfg = sides[0].run.cfg;
+  const attack = `PGD-${cfg.evalSteps}, ε = ${+cfg.eps.toFixed(4)}, step ${+cfg.evalStepSize.toFixed(4)}`;
+  const names = sides.map((s) => `${s.label} = ${s.which} checkpoint of epoch ${s.epoch + 1}`).join('; ');
+  print(`\n${cfg.dataset}: ${cfg.arch}, ${sides[0].run.data.train.length} training images, ${cfg.epochs} epochs, ε = ${+cfg.eps.toFixed(4)}. Best checkpoints by validation robust + worst-class robust (${names}).`);
+  for (const split of ['valid', 'test'] as const) {
+    const n = sides[0][split].n;
+    print(`\n${split === 'valid' ? 'Validation' : 'Test'} accuracy (%), ${n} images, robust = ${attack}:`);
+    print(classTable(cfg.classNames, sides.map((s) => ({ title: s.label, acc: s[split] }))));
+  }
+  const unaccepted = sides.filter((s) => s.label === 'AT+CFA' && s.which === 'model');
+  if (unaccepted.length) print(`(FAWA accepted no epoch: every worst-class validation robust accuracy was below the threshold ${unaccepted[0].run.cfg.fawaThreshold}; AT+CFA shows the CCM model.)`);
+  const worst = (a: SplitAccuracy) => cfg.classNames[a.robustPerClass.indexOf(a.worstRobust)];
+  print(`\nWorst class (test, robust): ${sides.map((s) => `${s.label} ${(100 * s.test.worstRobust).toFixed(1)}% (${worst(s.test)})`).join(' vs ')}.`);
+  return sides;
+}

@@ -1,0 +1,50 @@
+// The data of a run: train/validation split (ALGORITHMS.md §3), optional stratified subsets, the test set, and the
+// fields of the configuration that the data decides.
+import { DataBundle, ImageDataset, channelStats, loadDataset, splitValidation, subsetPerClass } from '../data';
+import { UserError } from '../errors';
+import { TrainConfig } from './config';
+import { PendingConfig } from './defaults';
+import { toyImages } from './toy-images';
+
+export interface RunData {
+  train: ImageDataset;
+  valid: ImageDataset;
+  test: ImageDataset;
+  mean: number[];
+  std: number[];
+  augment: DataBundle['augment'];
+}
+
+/** The toy bundle: 1000 training and 500 test images per class. */
+function toyBundle(seed: number): Pick<DataBundle, 'train' | 'test' | 'mean' | 'std' | 'augment'> {
+  const train = toyImages(1000, seed);
+  return { train, test: toyImages(500, seed + 1_000_003), ...channelStats(train), augment: 'none' };
+}
+
+/**
+ * Loads the dataset, holds out the validation images per class (rule 'first' or 'random'), then takes the seeded
+ * stratified subsets perClass (training) and testPerClass (test) when set.
+ */
+export function prepareData(cfg: PendingConfig): RunData {
+  const bundle = cfg.dataset === 'toy' ? toyBundle(cfg.seed) : loadDataset(cfg.dataset, { dataDir: cfg.dataDir });
+  const split = splitValidation(bundle.train, { rule: cfg.validRule, perClass: cfg.validPerClass, fraction: cfg.validFraction, seed: cfg.seed });
+  const train = cfg.perClass ? subsetPerClass(split.train, cfg.perClass, cfg.seed) : split.train;
+  const test = cfg.testPerClass ? subsetPerClass(bundle.test, cfg.testPerClass, cfg.seed) : bundle.test;
+  return { train, valid: split.valid, test, mean: bundle.mean, std: bundle.std, augment: bundle.augment };
+}
+
+/** The full configuration: the pending one plus class names, normalisation, image geometry and augmentation. */
+export function completeConfig(cfg: PendingConfig, data: RunData): TrainConfig {
+  const ds = data.train;
+  if (ds.height !== ds.width) throw new UserError(`${cfg.dataset}: expected square images, got ${ds.height}×${ds.width}`);
+  return {
+    ...cfg,
+    classNames: ds.classNames.slice(),
+    numClasses: ds.numClasses,
+    mean: data.mean.slice(),
+    std: data.std.slice(),
+    channels: ds.channels,
+    inputSize: ds.height,
+    augment: cfg.augment ?? data.augment,
+  };
+}

@@ -1,0 +1,22 @@
+// FAT, friendly adversarial training (Zhang et al. 2020; ALGORITHMS.md §7.4, §8.3, §16 D8).
+import { F, tidy } from '../engine';
+import { fatPgd } from '../attacks/fat-pgd';
+import { AttackMode, StepInput, StepOutput, inMode } from './step';
+
+export type FatSemantics = 'cfa' | 'original';
+
+/**
+ * One FAT step: early-stopped PGD with control counter τ in `semantics` ('cfa': §7.4a, the CFA code's; 'original':
+ * §7.4b with ω = 0.001 noise) with the model in `attackMode`, then mean CE on a fresh train-mode forward of the result.
+ */
+export function fatStep(s: StepInput & { tau: number; semantics: FatSemantics; attackMode: AttackMode }): StepOutput {
+  const xAdv = inMode(s.model, s.attackMode, () => fatPgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, tau: s.tau, semantics: s.semantics }));
+  try {
+    return tidy(() => {
+      const logits = s.model.forward(xAdv);
+      return { loss: F.crossEntropy(logits, s.y), robustLogits: logits.detach() };
+    });
+  } finally {
+    xAdv.dispose();
+  }
+}

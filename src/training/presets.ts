@@ -1,0 +1,54 @@
+// Named presets: partial configurations applied before a config file and flags (`--preset a,b` applies a then b).
+import { UserError } from '../errors';
+import { ConfigInput } from './config';
+
+interface Preset {
+  doc: string;
+  config: ConfigInput;
+}
+
+const cifar = { dataset: 'cifar10', arch: 'prn18', epochs: 200 };
+
+/** The paper's CIFAR-10 runs (§5.1; PRN-18, 200 epochs, ε 8/255), the official-code profile, and quick CPU runs. */
+export const PRESETS: Record<string, Preset> = {
+  'paper-cifar10-at': { doc: 'AT baseline with its EMA model (Table 1 rows AT, AT+EMA)', config: { ...cifar, method: 'at', cfa: { ema: true } } },
+  'paper-cifar10-at-cfa': { doc: 'AT+CFA: CCM (λ₁ 0.5) and FAWA (Table 1 row AT+CFA)', config: { ...cifar, method: 'at', cfa: { ccm: true, fawa: true } } },
+  'paper-cifar10-trades': { doc: 'TRADES baseline (β 6) with its EMA model', config: { ...cifar, method: 'trades', cfa: { ema: true } } },
+  'paper-cifar10-trades-cfa': { doc: 'TRADES+CFA: CCM (λ₁ 0.3), CCR (λ₂ 0.5) and FAWA', config: { ...cifar, method: 'trades', cfa: { ccm: true, ccr: true, fawa: true } } },
+  'paper-cifar10-fat': { doc: 'FAT baseline (τ 3, CFA semantics) with its EMA model', config: { ...cifar, method: 'fat', cfa: { ema: true } } },
+  'paper-cifar10-fat-cfa': { doc: 'FAT+CFA: CCM (λ₁ 0.7) and FAWA', config: { ...cifar, method: 'fat', cfa: { ccm: true, fawa: true } } },
+  'paper-cifar10-frl': {
+    doc: "FRL reweight+remargin fine-tuning with EMA (official FRL code: 40 epochs, lr 1e-3, zero padding); give the hot start with --init",
+    config: { ...cifar, method: 'frl', frlVariant: 'reweight-remargin', epochs: 40, lr: 0.001, lrSchedule: 'constant', padMode: 'zero', cfa: { ema: true } },
+  },
+  official: { doc: "the official CFA code's defaults (λ₁ 0.5, decay 0.88, threshold 0.24, EMA from epoch 0, FAWA from first acceptance, AT/FAT attack in train mode)", config: { profile: 'official' } },
+  'quick-fmnist': {
+    doc:
+      'a few minutes on 2 CPU cores: SmallCNN, Fashion-MNIST 500 images/class (+50/class validation, 100/class test), ε 0.1, 8 epochs, lr 0.1 ÷10 before the 7th and again before the 8th epoch, ' +
+      'FAWA threshold 0.05 (after 8 epochs the hardest class, Shirt, stays far below the paper\'s 0.2, which would reject every epoch)',
+    config: {
+      dataset: 'fashion-mnist',
+      arch: 'smallcnn',
+      eps: 0.1,
+      stepSize: 0.025,
+      steps: 10,
+      perClass: 500,
+      validPerClass: 50,
+      testPerClass: 100,
+      epochs: 8,
+      batchSize: 64,
+      lr: 0.1,
+      lrMilestones: [6, 7],
+      fawaThreshold: 0.05,
+    },
+  },
+};
+
+/** The merged partial configuration of presets applied in order; an unknown name is a UserError listing the known ones. */
+export function presetInputs(names: readonly string[]): ConfigInput[] {
+  return names.map((n) => {
+    const p = PRESETS[n];
+    if (!p) throw new UserError(`--preset: unknown preset '${n}' (known: ${Object.keys(PRESETS).join(', ')})`);
+    return p.config;
+  });
+}

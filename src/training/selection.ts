@@ -1,0 +1,23 @@
+// Best-checkpoint selection (paper §5.1; ALGORITHMS.md §10.6, §16 D1): the highest overall + worst-class robust
+// accuracy, on the validation split by default (the official code used the test split).
+import { SplitAccuracy } from './run-format';
+
+export type Averaged = 'model' | 'ema' | 'fawa';
+
+/** Selection index: overall robust accuracy + worst-class robust accuracy. */
+export function selectionIndex(a: SplitAccuracy): number {
+  return a.robust + a.worstRobust;
+}
+
+/** The best index seen so far per model (absent until a first eligible epoch). */
+export type BestSoFar = Partial<Record<Averaged, { index: number; epoch: number }>>;
+
+/**
+ * Whether `index` in `epoch` beats the best so far: only from epoch `selectFrom` on, and strictly higher (ties keep
+ * the earlier checkpoint).
+ */
+export function beatsBest(best: BestSoFar, which: Averaged, index: number, epoch: number, selectFrom: number): boolean {
+  if (epoch < selectFrom) return false;
+  const b = best[which];
+  return b === undefined || index > b.index;
+}

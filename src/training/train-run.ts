@@ -1,0 +1,213 @@
+// A whole training run (ALGORITHMS.md §10.2): per epoch the calibrated settings, one training epoch, validation of
+// the model, EMA and FAWA, checkpoint selection, checkpoints, the resume state and the log record.
+import * as fs from 'fs';
+import * as path from 'path';
+import { manualSeed, resolveDevice, setNumThreads } from '../engine';
+import { UserError } from '../errors';
+import { Module, SGD, createModel, learningRate, loadCheckpoint, writeFileAtomic } from '../nn';
+import { epochSettings } from './calibration';
+import { saveRunCheckpoint } from './checkpoints';
+import { TrainConfig } from './config';
+import { RunData, completeConfig, prepareData } from './data-setup';
+import { PendingConfig } from './defaults';
+import { emaUpdate } from './ema';
+import { fawaUpdate } from './fawa';
+import { FrlOptions, FrlState, frlInitialState, frlUpdate } from './frl';
+import { DivergenceError, checkWeights } from './guards';
+import { appendRecord, reconcileLog } from './run-log';
+import { EpochRecord, SplitAccuracy } from './run-format';
+import { RunState, loadState, saveState } from './run-state';
+import { Averaged, BestSoFar, beatsBest, selectionIndex } from './selection';
+import { formatEpochLine } from './summary';
+import { trainEpoch } from './train-epoch';
+import { EvalOptions, evaluateSplit } from './validate';
+import { AveragedModel, averagedModel } from './weight-average';
+
+export interface TrainRunOptions {
+  runDir: string;
+  /** Continue the run in runDir after its last completed epoch (its config.json is used). */
+  resume?: boolean;
+  /** No progress bars and no per-epoch lines. */
+  quiet?: boolean;
+  /** Where per-epoch lines go (default stderr). */
+  log?: (line: string) => void;
+}
+
+export interface TrainRunResult {
+  cfg: TrainConfig;
+  runDir: string;
+  records: EpochRecord[];
+  data: RunData;
+}
+
+export function configFile(runDir: string): string {
+  return path.join(runDir, 'config.json');
+}
+
+function frlOptions(c: TrainConfig): FrlOptions {
+  return { variant: c.frlVariant, tauNat: c.frlTauNat, tauBndy: c.frlTauBndy, rate1: c.frlRate1, rate2: c.frlRate2, lim: c.frlLim, marginMax: c.frlMarginMax, halveEvery: c.frlHalveEvery };
+}
+
+/** Refuses to start a new run over an existing one, and to resume a folder that holds none. */
+function checkRunDir(runDir: string, resume: boolean): void {
+  const has = fs.existsSync(configFile(runDir));
+  if (resume && !has) throw new UserError(`--resume ${runDir}: not a run directory (config.json is missing)`);
+  if (!resume && has) throw new UserError(`--out ${runDir}: already holds a run (config.json); continue it with --resume ${runDir} or choose another --out`);
+}
+
+interface Models {
+  model: Module;
+  optimizer: SGD;
+  ema?: AveragedModel;
+  fawa?: AveragedModel;
+}
+
+function buildModels(cfg: TrainConfig, device: string): Models {
+  const spec = { arch: cfg.arch, numClasses: cfg.numClasses, inChannels: cfg.channels, inputSize: cfg.inputSize, mean: cfg.mean, std: cfg.std };
+  manualSeed(cfg.seed);
+  const model = createModel(spec).to(device);
+  if (cfg.init) loadCheckpoint(cfg.init, model);
+  const ema = cfg.cfa.ema ? averagedModel(createModel(spec).to(device)) : undefined;
+  const fawa = cfg.cfa.fawa ? averagedModel(createModel(spec).to(device)) : undefined;
+  const optimizer = new SGD(model.parameters(), { lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
+  return { model, optimizer, ema, fawa };
+}
+
+function disposeModels(m: Models): void {
+  m.model.dispose();
+  m.optimizer.dispose();
+  m.ema?.model.dispose();
+  m.fawa?.model.dispose();
+}
+
+/**
+ * Trains per `pending` (or resumes the run in opts.runDir) and returns the resolved configuration and the epoch
+ * records. Writes config.json, log.jsonl, state/ and checkpoints/ (run-format.ts). A diverging run stops with a
+ * DivergenceError; the previous epoch's state and checkpoints are kept.
+ */
+export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Promise<TrainRunResult> {
+  const runDir = o.runDir;
+  checkRunDir(runDir, o.resume ?? false);
+  if (pending.init && !fs.existsSync(pending.init)) throw new UserError(`config field 'init': checkpoint '${pending.init}' not found`);
+  if (pending.threads) setNumThreads(pending.threads);
+  const device = resolveDevice(pending.device);
+  const log = o.quiet ? () => {} : (o.log ?? ((s: string) => process.stderr.write(`${s}\n`)));
+
+  const data = prepareData(pending);
+  const cfg = completeConfig(pending, data);
+  if (!o.resume) writeFileAtomic(configFile(runDir), `${JSON.stringify(cfg, null, 2)}\n`);
+  const m = buildModels(cfg, device);
+  try {
+    const evalOpts: EvalOptions = { eps: cfg.eps, stepSize: cfg.evalStepSize, steps: cfg.evalSteps, batchSize: cfg.evalBatchSize, device };
+    let records: EpochRecord[] = [];
+    let state: Omit<RunState, 'record'> & { record?: EpochRecord };
+    if (o.resume) {
+      const loaded = loadState(runDir, m);
+      records = reconcileLog(runDir, loaded.epoch, loaded.record);
+      state = loaded;
+      log(`resuming ${runDir} after epoch ${loaded.epoch + 1}/${cfg.epochs}`);
+    } else {
+      const frl = cfg.method === 'frl' ? frlInitialState(cfg.numClasses, frlOptions(cfg)) : undefined;
+      // FRL sets its multipliers from the current model's validation before every epoch, the first included.
+      const lastValid = frl ? evaluateSplit(m.model, data.valid, evalOpts) : emptyAccuracy(cfg.numClasses);
+      state = { epoch: -1, trainRobustPerClass: [], lastValid, frl, best: {} };
+    }
+    for (let epoch = state.epoch + 1; epoch < cfg.epochs; epoch++) {
+      try {
+        state = runEpoch(cfg, m, data, state, epoch, evalOpts, runDir, device, o.quiet ?? false);
+      } catch (e) {
+        if (e instanceof DivergenceError) {
+          const kept = epoch > 0 ? `the state and checkpoints of epoch ${epoch} are kept in ${runDir}` : 'no epoch had completed';
+          throw new DivergenceError(`${e.message}; ${kept}`);
+        }
+        throw e;
+      }
+      records.push(state.record!);
+      log(formatEpochLine(cfg, state.record!));
+    }
+    return { cfg, runDir, records, data };
+  } finally {
+    disposeModels(m);
+  }
+}
+
+function emptyAccuracy(k: number): SplitAccuracy {
+  const z = new Array<number>(k).fill(0);
+  return { n: 0, nPerClass: z, clean: 0, robust: 0, cleanPerClass: z, robustPerClass: z, worstRobust: 0, worstClean: 0 };
+}
+
+type State = Omit<RunState, 'record'> & { record?: EpochRecord };
+
+function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch: number, evalOpts: EvalOptions, runDir: string, device: string, quiet: boolean): RunState {
+  const t0 = performance.now();
+  const lr = learningRate(cfg.lrSchedule === 'piecewise' ? { kind: 'piecewise', milestones: cfg.lrMilestones, gamma: cfg.lrGamma } : cfg.lrSchedule === 'cosine' ? { kind: 'cosine', minLr: 0 } : { kind: 'constant' }, epoch, cfg.lr, cfg.epochs);
+  m.optimizer.lr = lr;
+  const frl: FrlState | undefined = prev.frl ? frlUpdate(prev.frl, prev.lastValid, epoch + 1, frlOptions(cfg)) : undefined;
+  const previousT = epoch > 0 ? prev.trainRobustPerClass : undefined;
+  const settings = epochSettings(cfg, epoch, previousT, frl);
+
+  const train = trainEpoch({ cfg, model: m.model, optimizer: m.optimizer, train: data.train, epoch, settings, device, quiet });
+  checkWeights(m.model, epoch);
+
+  const validModel = evaluateSplit(m.model, data.valid, evalOpts);
+  const emaUpdated = m.ema ? emaUpdate(m.ema, m.model, epoch, { decay: cfg.emaDecay, begin: cfg.emaBegin }) : false;
+  const fawaUpdated = m.fawa ? fawaUpdate(m.fawa, m.model, validModel.worstRobust, epoch, { decay: cfg.fawaDecay, threshold: cfg.fawaThreshold, begin: cfg.fawaBegin }) : false;
+  // An average that did not change keeps last epoch's evaluation.
+  const averaged = (split: 'valid' | 'test', ds: RunData['valid']) => {
+    const out: { ema?: SplitAccuracy; fawa?: SplitAccuracy } = {};
+    const before = prev.record?.[split];
+    if (m.ema?.initialized) out.ema = emaUpdated || !before?.ema ? evaluateSplit(m.ema.model, ds, evalOpts) : before.ema;
+    if (m.fawa?.initialized) out.fawa = fawaUpdated || !before?.fawa ? evaluateSplit(m.fawa.model, ds, evalOpts) : before.fawa;
+    return out;
+  };
+  const valid = { model: validModel, ...averaged('valid', data.valid) };
+  const test = cfg.monitorTest ? { model: evaluateSplit(m.model, data.test, evalOpts), ...averaged('test', data.test) } : undefined;
+
+  const on = cfg.selectOn === 'test' ? test! : valid;
+  const selection: EpochRecord['selection'] = { model: selectionIndex(on.model) };
+  const newBest = { model: false, ema: false, fawa: false };
+  const best: BestSoFar = { ...prev.best };
+  const nets: Partial<Record<Averaged, Module>> = { model: m.model, ema: m.ema?.model, fawa: m.fawa?.model };
+  for (const which of ['model', 'ema', 'fawa'] as const) {
+    const acc = on[which];
+    if (!acc) continue;
+    const index = selectionIndex(acc);
+    selection[which] = index;
+    if (beatsBest(best, which, index, epoch, cfg.selectFrom)) {
+      best[which] = { index, epoch };
+      newBest[which] = true;
+      saveRunCheckpoint(runDir, cfg, which, 'best', nets[which]!, epoch);
+    }
+    saveRunCheckpoint(runDir, cfg, which, 'last', nets[which]!, epoch);
+  }
+
+  const record: EpochRecord = {
+    epoch,
+    lr,
+    seconds: (performance.now() - t0) / 1000,
+    epsPerClass: settings.epsPerClass,
+    ...(settings.betaPerClass ? { betaPerClass: settings.betaPerClass } : {}),
+    ...(settings.frlWeights ? { classWeights: settings.frlWeights } : {}),
+    train,
+    valid,
+    ...(test ? { test } : {}),
+    fawaUpdated,
+    emaUpdated,
+    selection,
+    newBest,
+  };
+  const state: RunState = {
+    epoch,
+    trainRobustPerClass: train.robustPerClass,
+    lastValid: validModel,
+    ...(frl ? { frl } : {}),
+    best,
+    ...(m.ema ? { ema: { initialized: m.ema.initialized, updates: m.ema.updates } } : {}),
+    ...(m.fawa ? { fawa: { initialized: m.fawa.initialized, updates: m.fawa.updates } } : {}),
+    record,
+  };
+  saveState(runDir, state, m);
+  appendRecord(runDir, record);
+  return state;
+}
+

@@ -131,7 +131,7 @@ export function resolveConfig(input: ConfigInput, version: string): PendingConfi
     momentum: g('momentum', 0.9),
     weightDecay: g('weightDecay', 5e-4),
     lrSchedule: g('lrSchedule', 'piecewise'),
-    lrMilestones: g('lrMilestones', [Math.ceil(0.5 * epochs), Math.ceil(0.75 * epochs)]),
+    lrMilestones: g('lrMilestones', [...new Set([Math.ceil(0.5 * epochs), Math.ceil(0.75 * epochs)])]),
     lrGamma: g('lrGamma', 0.1),
     ...(input.init !== undefined ? { init: input.init as string } : {}),
     evalSteps: g('evalSteps', 10),

@@ -322,6 +322,8 @@ const Op kOps[] = {
   // ---- conversion and autograd state
   OP(to, { at::Tensor t = a.T(0); if (!a.none(1)) t = t.to(a.device(1)); if (!a.none(2)) t = t.to(a.dtype(2)); RT(t) })
   OP(contiguous, RT(a.T(0).contiguous()))
+  OP(channelsLast, RT(a.T(0).dim() == 4 ? a.T(0).contiguous(at::MemoryFormat::ChannelsLast) : a.T(0)))
+  OP(isChannelsLast, return a.Bool(a.T(0).dim() == 4 && a.T(0).is_contiguous(at::MemoryFormat::ChannelsLast));)
   OP(clone, RT(a.T(0).clone()))
   OP(detach, RT(a.T(0).detach()))
   OP(setRequiresGrad, a.T(0).requires_grad_(a.B(1)); return a.Undef();)

@@ -1,6 +1,8 @@
 """PyTorch side of `npm run bench -- engine`: the same two workloads as bench/engine.ts, timed the same way.
 
-Usage: /usr/bin/python3 bench/py/engine.py THREADS W1_STEPS W2_STEPS  → one JSON line {"w1": seconds, "w2": seconds}
+Usage: /usr/bin/python3 bench/py/engine.py THREADS W1_STEPS W2_STEPS
+  → one JSON line {"w1": s, "w2": s, "w1_channels_last": s, "w2_channels_last": s}: PyTorch's default (contiguous
+    NCHW) layout, and the same workloads with model and input converted to torch.channels_last.
 """
 import json
 import os
@@ -47,10 +49,17 @@ def timeit(fn, steps, warmup=2):
     return (time.perf_counter() - t) / steps
 
 
-small = SmallCNN().train()
-opt = torch.optim.SGD(small.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
-x1, y1 = torch.rand(128, 1, 28, 28), torch.randint(0, 10, (128,))
-prn = PreActResNet18().train()
-x2, y2 = torch.rand(32, 3, 32, 32), torch.randint(0, 10, (32,))
-out = {"w1": timeit(lambda: w1_step(small, opt, x1, y1), w1_steps), "w2": timeit(lambda: w2_step(prn, x2, y2), w2_steps)}
-print(json.dumps(out))
+def workloads(channels_last):
+    torch.manual_seed(0)
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    small = SmallCNN().train().to(memory_format=fmt)
+    opt = torch.optim.SGD(small.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+    x1, y1 = torch.rand(128, 1, 28, 28).contiguous(memory_format=fmt), torch.randint(0, 10, (128,))
+    prn = PreActResNet18().train().to(memory_format=fmt)
+    x2, y2 = torch.rand(32, 3, 32, 32).contiguous(memory_format=fmt), torch.randint(0, 10, (32,))
+    return timeit(lambda: w1_step(small, opt, x1, y1), w1_steps), timeit(lambda: w2_step(prn, x2, y2), w2_steps)
+
+
+w1, w2 = workloads(False)
+w1c, w2c = workloads(True)
+print(json.dumps({"w1": w1, "w2": w2, "w1_channels_last": w1c, "w2_channels_last": w2c}))

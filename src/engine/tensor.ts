@@ -96,6 +96,13 @@ export class Tensor {
   contiguous(): Tensor {
     return w(N.contiguous(this.handle));
   }
+  /** The same values stored channels-last (NHWC) when 4-D: oneDNN's fast layout for convolutions on the CPU. */
+  channelsLast(): Tensor {
+    return w(N.channelsLast(this.handle));
+  }
+  get isChannelsLast(): boolean {
+    return N.isChannelsLast(this.handle);
+  }
   clone(): Tensor {
     return w(N.clone(this.handle));
   }

@@ -133,10 +133,19 @@ export class Normalized extends Module {
     return keep(tensor(v, [1, c, 1, 1]));
   }
   forward(x: Tensor): Tensor {
-    const z = x.sub(this.mean).div(this.std);
+    const n = x.sub(this.mean).div(this.std);
+    const z = this.channelsLastInput ? n.channelsLast() : n;
     const out = this.inner.forward(z);
+    n.dispose();
     z.dispose();
     return out;
+  }
+  private channelsLastInput = false;
+  /** Channels-last weights and inputs (see Module.channelsLast). */
+  override channelsLast(): this {
+    this.inner.channelsLast();
+    this.channelsLastInput = true;
+    return this;
   }
   override train(on = true): this {
     this.training = on;

@@ -1,7 +1,6 @@
 // PGD-AT (Madry et al.; paper eqs. 1-2; ALGORITHMS.md §7.1, §8.1): CE on PGD-k examples.
-import { F, tidy } from '../engine';
 import { pgd } from '../attacks/pgd';
-import { AttackMode, StepInput, StepOutput, inMode } from './step';
+import { AttackMode, StepInput, StepOutput, crossEntropyOnAdversarial, inMode } from './step';
 
 /**
  * One AT step: x′ = PGD-k(CE) from a uniform random start in the per-sample ε-ball, with the model in `attackMode`
@@ -9,12 +8,5 @@ import { AttackMode, StepInput, StepOutput, inMode } from './step';
  */
 export function atStep(s: StepInput & { attackMode: AttackMode }): StepOutput {
   const xAdv = inMode(s.model, s.attackMode, () => pgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, randomStart: true, loss: 'ce' }));
-  try {
-    return tidy(() => {
-      const logits = s.model.forward(xAdv);
-      return { loss: F.crossEntropy(logits, s.y), robustLogits: logits.detach() };
-    });
-  } finally {
-    xAdv.dispose();
-  }
+  return crossEntropyOnAdversarial(s.model, xAdv, s.y);
 }

@@ -1,7 +1,6 @@
 // FAT, friendly adversarial training (Zhang et al. 2020; ALGORITHMS.md §7.4, §8.3, §16 D8).
-import { F, tidy } from '../engine';
 import { fatPgd } from '../attacks/fat-pgd';
-import { AttackMode, StepInput, StepOutput, inMode } from './step';
+import { AttackMode, StepInput, StepOutput, crossEntropyOnAdversarial, inMode } from './step';
 
 export type FatSemantics = 'cfa' | 'original';
 
@@ -11,12 +10,5 @@ export type FatSemantics = 'cfa' | 'original';
  */
 export function fatStep(s: StepInput & { tau: number; semantics: FatSemantics; attackMode: AttackMode }): StepOutput {
   const xAdv = inMode(s.model, s.attackMode, () => fatPgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, tau: s.tau, semantics: s.semantics }));
-  try {
-    return tidy(() => {
-      const logits = s.model.forward(xAdv);
-      return { loss: F.crossEntropy(logits, s.y), robustLogits: logits.detach() };
-    });
-  } finally {
-    xAdv.dispose();
-  }
+  return crossEntropyOnAdversarial(s.model, xAdv, s.y);
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { manualSeed, noGrad, tensor, tidy } from '../../src/engine';
+import { grad, manualSeed, noGrad, tensor, tidy } from '../../src/engine';
 import { createNetwork, loadCheckpoint, saveCheckpoint } from '../../src/nn';
 import { assertClose } from '../helpers/assert-close';
 
@@ -61,4 +61,30 @@ test('WideResNet-34-10 has the TRADES layout (46,160,474 parameters without sub_
   assert.equal(m.numParameters() - sub, 46160474);
   for (const k of ['conv1.weight', 'block1.layer.0.convShortcut.weight', 'block3.layer.4.bn2.running_var', 'bn1.weight', 'fc.bias']) assert.ok(keys.includes(k), k);
   m.dispose();
+});
+
+test('channels-last storage changes speed, not values: same logits, gradients and checkpoint bytes', () => {
+  const spec = { arch: 'prn18', numClasses: 10, inChannels: 3, inputSize: 32 };
+  manualSeed(3);
+  const a = createNetwork(spec);
+  manualSeed(3);
+  const b = createNetwork(spec).channelsLast();
+  assert.ok(b.stateDict().get('layer2.0.conv1.weight')!.isChannelsLast);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-cl-'));
+  saveCheckpoint(path.join(dir, 'a.safetensors'), a);
+  saveCheckpoint(path.join(dir, 'b.safetensors'), b);
+  assert.deepEqual(fs.readFileSync(path.join(dir, 'b.safetensors')), fs.readFileSync(path.join(dir, 'a.safetensors')));
+  tidy(() => {
+    const x = tensor(prn.input, [2, 3, 32, 32]);
+    a.eval();
+    b.eval();
+    const xa = x.clone().requiresGrad_(true);
+    const xb = x.channelsLast().requiresGrad_(true);
+    const la = a.forward(xa);
+    const lb = b.forward(xb);
+    assertClose(lb.toArray(), la.toArray(), 1e-5, 1e-4, 'logits');
+    assertClose(grad(lb.sum(), xb)[0].toArray(), grad(la.sum(), xa)[0].toArray(), 1e-6, 1e-3, 'input gradient');
+  });
+  a.dispose();
+  b.dispose();
 });

@@ -31,9 +31,13 @@ export function createNetwork(s: ModelSpec): Module {
   }
 }
 
-/** The network behind input normalisation: it takes [0,1] images; μ/σ are not in the state dict. */
-export function createModel(s: ModelSpec & { mean: number[]; std: number[] }): Module {
-  return new Normalized(createNetwork(s), s.mean, s.std);
+/**
+ * The network behind input normalisation: it takes [0,1] images; μ/σ are not in the state dict. Weights and inputs
+ * are stored channels-last unless `channelsLast: false` (the values computed are the same up to float rounding).
+ */
+export function createModel(s: ModelSpec & { mean: number[]; std: number[]; channelsLast?: boolean }): Module {
+  const m = new Normalized(createNetwork(s), s.mean, s.std);
+  return s.channelsLast === false ? m : m.channelsLast();
 }
 
 export { PreActResNet18, SmallCNN, WideResNet };

@@ -1,7 +1,7 @@
 // The training configuration: its fields, their types and documentation, and the checks applied to user input
 // (config files, presets, flags) before any work starts. Every error names the source and the field.
 import { UserError } from '../errors';
-import { RunConfig } from './run-format';
+import { RunConfig, RunCore } from './run-format';
 
 export const METHODS = ['at', 'trades', 'fat', 'frl', 'mart'] as const;
 export type Method = (typeof METHODS)[number];
@@ -11,22 +11,7 @@ export const CFA_PARTS = ['ccm', 'ccr', 'fawa', 'ema'] as const;
 export type CfaSwitches = { ccm: boolean; ccr: boolean; fawa: boolean; ema: boolean };
 
 /** Every resolved setting of a run (a type alias, so that it also satisfies RunConfig's open index). */
-export type TrainSettings = {
-  version: string;
-  preset?: string;
-  dataset: string;
-  dataDir?: string;
-  classNames: string[];
-  numClasses: number;
-  arch: string;
-  cfa: CfaSwitches;
-  eps: number;
-  stepSize: number;
-  steps: number;
-  beta?: number;
-  epochs: number;
-  seed: number;
-  method: Method;
+export type TrainSettings = RunCore & {
   /** Defaults profile: 'paper' (CVPR 2023 text) or 'official' (the released code's defaults). */
   profile: 'paper' | 'official';
   device: string;

@@ -58,8 +58,8 @@ export interface EpochRecord {
   newBest: { model: boolean; ema: boolean; fawa: boolean };
 }
 
-/** The resolved configuration, saved as config.json. */
-export interface RunConfig {
+/** The settings every run records (the typed core of config.json). */
+export interface RunCore {
   version: string;
   preset?: string;
   dataset: string;
@@ -75,6 +75,10 @@ export interface RunConfig {
   beta?: number;
   epochs: number;
   seed: number;
+}
+
+/** The resolved configuration, saved as config.json. */
+export interface RunConfig extends RunCore {
   /** Every other hyper-parameter (λ₁, λ₂, begin epoch, FAWA decay/threshold, lr, wd, schedule, batch sizes …). */
   [key: string]: unknown;
 }

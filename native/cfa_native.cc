@@ -234,6 +234,13 @@ Napi::Value shapeOf(const A& a) {
   return arr;
 }
 
+// NHWC strides for a 4-d tensor, forced even where a size-1 dimension makes the NCHW strides count as channels-last
+// contiguous too (C = 1 images, 1-channel conv weights): convolution picks its layout from the strides.
+at::Tensor channelsLast(const at::Tensor& t) {
+  if (t.dim() != 4 || t.suggest_memory_format() == at::MemoryFormat::ChannelsLast) return t;
+  return t.clone(at::MemoryFormat::ChannelsLast);
+}
+
 at::Tensor padOp(const A& a) {
   const at::Tensor& x = a.T(0);
   auto pads = a.L(1);
@@ -268,9 +275,18 @@ Napi::Value backwardOp(const A& a) {
   return a.Undef();
 }
 
-at::Tensor rngState(const A& a) { return at::detail::getDefaultCPUGenerator().get_state(); }
+// The default generator of a device (argument i; CPU when absent). CUDA generators are reached through libtorch's
+// hooks, so this builds without CUDA headers.
+at::Generator defaultGenerator(const A& a, size_t i) {
+  return a.none(i) ? at::detail::getDefaultCPUGenerator() : at::globalContext().defaultGenerator(a.device(i));
+}
+at::Tensor rngState(const A& a) {
+  auto gen = defaultGenerator(a, 0);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return gen.get_state();
+}
 Napi::Value setRngState(const A& a) {
-  auto gen = at::detail::getDefaultCPUGenerator();
+  auto gen = defaultGenerator(a, 1);
   std::lock_guard<std::mutex> lock(gen.mutex());
   gen.set_state(a.T(0));
   return a.Undef();
@@ -322,8 +338,8 @@ const Op kOps[] = {
   // ---- conversion and autograd state
   OP(to, { at::Tensor t = a.T(0); if (!a.none(1)) t = t.to(a.device(1)); if (!a.none(2)) t = t.to(a.dtype(2)); RT(t) })
   OP(contiguous, RT(a.T(0).contiguous()))
-  OP(channelsLast, RT(a.T(0).dim() == 4 ? a.T(0).contiguous(at::MemoryFormat::ChannelsLast) : a.T(0)))
-  OP(isChannelsLast, return a.Bool(a.T(0).dim() == 4 && a.T(0).is_contiguous(at::MemoryFormat::ChannelsLast));)
+  OP(channelsLast, RT(channelsLast(a.T(0))))
+  OP(isChannelsLast, return a.Bool(a.T(0).dim() == 4 && a.T(0).suggest_memory_format() == at::MemoryFormat::ChannelsLast);)
   OP(clone, RT(a.T(0).clone()))
   OP(detach, RT(a.T(0).detach()))
   OP(setRequiresGrad, a.T(0).requires_grad_(a.B(1)); return a.Undef();)

@@ -7,12 +7,13 @@ import { DType, Device, Shape, Tensor, w } from './tensor';
 export function manualSeed(seed: number): void {
   N.manualSeed(seed);
 }
-/** The CPU generator's state as a uint8 tensor. */
-export function getRngState(): Tensor {
-  return w(N.rngState());
+/** The default generator's state of a device (the CPU's by default) as a uint8 CPU tensor. */
+export function getRngState(device?: Device): Tensor {
+  return w(N.rngState(device ?? null));
 }
-export function setRngState(state: Tensor): void {
-  N.setRngState(state.handle);
+/** Restores a state taken by getRngState on the same kind of device. */
+export function setRngState(state: Tensor, device?: Device): void {
+  N.setRngState(state.handle, device ?? null);
 }
 /** U[0, 1). */
 export function rand(shape: Shape, dtype: DType = 'float32', device?: Device): Tensor {

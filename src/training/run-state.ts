@@ -45,12 +45,14 @@ export function saveState(runDir: string, state: RunState, t: StateTensors): voi
   for (const [name, avg] of [['ema', t.ema], ['fawa', t.fawa]] as const) {
     if (avg?.initialized) for (const [k, v] of avg.model.stateDict()) tensors.set(`${name}.${k}`, v);
   }
-  const rng = getRngState();
-  tensors.set('rng', rng);
+  const device = t.model.parameters()[0]?.device ?? 'cpu';
+  const rngs = [getRngState(), ...(device === 'cpu' ? [] : [getRngState(device)])];
+  tensors.set('rng', rngs[0]);
+  if (rngs[1]) tensors.set('rng.device', rngs[1]);
   try {
     writeSafetensors(stateFile(runDir), tensors, { state: JSON.stringify(state) });
   } finally {
-    rng.dispose();
+    for (const r of rngs) r.dispose();
   }
 }
 
@@ -97,6 +99,8 @@ export function loadState(runDir: string, t: StateTensors): RunState {
     const rng = tensors.get('rng');
     if (!rng) throw new UserError(`${file}: the RNG state is missing`);
     setRngState(rng);
+    const deviceRng = tensors.get('rng.device');
+    if (device !== 'cpu' && deviceRng) setRngState(deviceRng, device);
     return state;
   } finally {
     for (const v of tensors.values()) v.dispose();

@@ -23,6 +23,12 @@ test('a saved generator state replays the same draws (used when resuming a run)'
     rand([100]);
     setRngState(state);
     assert.deepEqual(rand([8]).toArray(), first);
+    // Naming the device reaches the same CPU generator; on a machine with CUDA, 'cuda:0' reaches that GPU's.
+    setRngState(getRngState('cpu'), 'cpu');
+    const again = rand([8]).toArray();
+    setRngState(state, 'cpu');
+    assert.deepEqual(rand([8]).toArray(), first);
+    assert.notDeepEqual(again, first);
   }));
 
 test('distributions have the right support and moments', () =>

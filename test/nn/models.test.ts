@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { grad, manualSeed, noGrad, tensor, tidy } from '../../src/engine';
+import { F, grad, manualSeed, noGrad, rand, tensor, tidy } from '../../src/engine';
 import { createNetwork, loadCheckpoint, saveCheckpoint } from '../../src/nn';
 import { assertClose } from '../helpers/assert-close';
 
@@ -60,6 +60,23 @@ test('WideResNet-34-10 has the TRADES layout (46,160,474 parameters without sub_
   const sub = m.namedParameters().filter(([k]) => k.startsWith('sub_block1.')).reduce((s, [, t]) => s + t.numel, 0);
   assert.equal(m.numParameters() - sub, 46160474);
   for (const k of ['conv1.weight', 'block1.layer.0.convShortcut.weight', 'block3.layer.4.bn2.running_var', 'bn1.weight', 'fc.bias']) assert.ok(keys.includes(k), k);
+  m.dispose();
+});
+
+test('channels-last reaches one-channel tensors too, so every SmallCNN convolution runs channels-last', () => {
+  // With C = 1 the NCHW strides already count as channels-last contiguous; convolution picks its layout from the
+  // strides, so a 1-channel first layer left in NCHW strides would put its output (and the ReLU after it) in NCHW.
+  manualSeed(4);
+  const m = createNetwork({ arch: 'smallcnn', numClasses: 10, inChannels: 1, inputSize: 28 }).channelsLast();
+  assert.ok(m.stateDict().get('conv1.weight')!.isChannelsLast);
+  tidy(() => {
+    const x = rand([2, 1, 28, 28]);
+    assert.equal(x.isChannelsLast, false);
+    const xl = x.channelsLast();
+    assert.ok(xl.isChannelsLast);
+    assert.deepEqual(xl.toArray(), x.toArray());
+    assert.ok(F.conv2d(x, m.stateDict().get('conv1.weight')!).isChannelsLast);
+  });
   m.dispose();
 });
 

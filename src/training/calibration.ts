@@ -10,6 +10,13 @@ export interface EpochSettings {
   betaPerClass?: number[];
   /** FRL's cost-sensitive weights of the CE and KL terms. */
   frlWeights?: { nat: number[]; bndy: number[] };
+  /** FAT's control counter τ this epoch. */
+  fatTau?: number;
+}
+
+/** FAT's τ for a 0-based epoch: the base τ plus one for each milestone reached (the original FAT's dynamic τ). */
+export function fatTauForEpoch(epoch: number, tau: number, milestones: readonly number[]): number {
+  return tau + milestones.filter((m) => epoch >= m).length;
 }
 
 /**
@@ -29,5 +36,6 @@ export function epochSettings(cfg: TrainConfig, epoch: number, previousTrainRobu
     out.epsPerClass = eps;
     out.frlWeights = { nat: classWeights(frl.lambdaNat), bndy: classWeights(frl.lambdaBndy) };
   }
+  if (cfg.method === 'fat') out.fatTau = fatTauForEpoch(epoch, cfg.fatTau, cfg.fatTauMilestones);
   return out;
 }

@@ -32,6 +32,7 @@ export type TrainSettings = RunCore & {
   attackMode: 'train' | 'eval';
   tradesLoss: 'normalized' | 'original';
   fatTau: number;
+  fatTauMilestones: number[];
   fatSemantics: 'cfa' | 'original';
   frlVariant: 'reweight' | 'remargin' | 'reweight-remargin';
   frlTauNat: number;
@@ -119,7 +120,8 @@ export const FIELDS: Record<string, Field> = {
   padMode: choice("padding of the random crop: 'reflect' (CFA, default) or 'zero' (TRADES, FAT, FRL)", ['reflect', 'zero']),
   attackMode: choice("model mode during the AT/FAT training attack: 'eval' (paper profile) or 'train' (official code)", ['train', 'eval']),
   tradesLoss: choice("'normalized' (CE+βKL)/(1+β), eq. 8 and the CFA code (default), or 'original' CE+βKL", ['normalized', 'original']),
-  fatTau: int('FAT control counter τ (default 3)'),
+  fatTau: int('FAT control counter τ (default 3, fixed, as in CFA; the original FAT starts at 0)'),
+  fatTauMilestones: { kind: { t: 'integers' }, doc: 'epochs (0-based) where τ grows by 1 (default none; the original FAT: τ 0 with [50, 90], i.e. 0 up to epoch 50, 1 up to 90, 2 after)' },
   fatSemantics: choice("FAT early stopping: 'cfa' (§7.4a, default) or 'original' (§7.4b, ω = 0.001 noise)", ['cfa', 'original']),
   frlVariant: choice("FRL variant (default 'reweight-remargin')", ['reweight', 'remargin', 'reweight-remargin']),
   frlTauNat: frac('FRL tolerance τ_nat (0.07; 0.1 for reweight)'),

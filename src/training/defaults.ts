@@ -108,6 +108,7 @@ export function resolveConfig(input: ConfigInput, version: string): PendingConfi
     attackMode: g('attackMode', official && (method === 'at' || method === 'fat') ? 'train' : 'eval'),
     tradesLoss: g('tradesLoss', 'normalized'),
     fatTau: g('fatTau', 3),
+    fatTauMilestones: g('fatTauMilestones', []),
     fatSemantics: g('fatSemantics', 'cfa'),
     frlVariant,
     frlTauNat: g('frlTauNat', reweightOnly ? 0.1 : 0.07),
@@ -157,5 +158,6 @@ function checkCombination(c: PendingConfig): void {
   if (c.selectFrom >= c.epochs) bad('selectFrom', `is ${c.selectFrom} but the run has only ${c.epochs} epochs`);
   if (c.steps === 0 && c.method !== 'fat') bad('steps', 'must be ≥ 1 for a PGD-based training attack');
   for (let i = 1; i < c.lrMilestones.length; i++) if (c.lrMilestones[i] <= c.lrMilestones[i - 1]) bad('lrMilestones', `must increase, got [${c.lrMilestones.join(', ')}]`);
+  for (let i = 1; i < c.fatTauMilestones.length; i++) if (c.fatTauMilestones[i] <= c.fatTauMilestones[i - 1]) bad('fatTauMilestones', `must increase, got [${c.fatTauMilestones.join(', ')}]`);
   if (c.validRule === 'random' && !(c.validFraction < 1)) bad('validFraction', 'must be below 1');
 }

@@ -31,7 +31,7 @@ export function methodStep(cfg: TrainConfig, model: Module, x: Tensor, y: Tensor
       case 'trades':
         return tradesStep({ ...base, beta, form: cfg.tradesLoss });
       case 'fat':
-        return fatStep({ ...base, tau: cfg.fatTau, semantics: cfg.fatSemantics, attackMode: cfg.attackMode });
+        return fatStep({ ...base, tau: s.fatTau ?? cfg.fatTau, semantics: cfg.fatSemantics, attackMode: cfg.attackMode });
       case 'frl':
         return frlStep({ ...base, variant: cfg.frlVariant, weightsNat: s.frlWeights!.nat, weightsBndy: s.frlWeights!.bndy, beta });
       case 'mart':

@@ -17,6 +17,10 @@ export const PRESETS: Record<string, Preset> = {
   'paper-cifar10-trades-cfa': { doc: 'TRADES+CFA: CCM (λ₁ 0.3), CCR (λ₂ 0.5) and FAWA', config: { ...cifar, method: 'trades', cfa: { ccm: true, ccr: true, fawa: true } } },
   'paper-cifar10-fat': { doc: 'FAT baseline (τ 3, CFA semantics) with its EMA model', config: { ...cifar, method: 'fat', cfa: { ema: true } } },
   'paper-cifar10-fat-cfa': { doc: 'FAT+CFA: CCM (λ₁ 0.7) and FAWA', config: { ...cifar, method: 'fat', cfa: { ccm: true, fawa: true } } },
+  'fat-original': {
+    doc: 'the original FAT attack: early stopping §7.4b with ω 0.001 noise, dynamic τ (0, 1 from epoch 51, 2 from epoch 91), ε 0.031, α 0.007, attack in eval mode, zero padding',
+    config: { method: 'fat', fatSemantics: 'original', fatTau: 0, fatTauMilestones: [50, 90], eps: 0.031, stepSize: 0.007, attackMode: 'eval', padMode: 'zero' },
+  },
   'paper-cifar10-frl': {
     doc: "FRL reweight+remargin fine-tuning with EMA (official FRL code: 40 epochs, lr 1e-3, zero padding); give the hot start with --init",
     config: { ...cifar, method: 'frl', frlVariant: 'reweight-remargin', epochs: 40, lr: 0.001, lrSchedule: 'constant', padMode: 'zero', cfa: { ema: true } },

@@ -44,6 +44,8 @@ export interface EpochRecord {
   betaPerClass?: number[];
   /** FRL only: the cost-sensitive class weights of its CE (nat) and KL (bndy) terms this epoch. */
   classWeights?: { nat: number[]; bndy: number[] };
+  /** FAT only: the control counter τ used this epoch. */
+  fatTau?: number;
   train: TrainStats;
   /** Validation (PGD, eval mode) of the current model and, when they exist, the EMA and FAWA averages. */
   valid: { model: SplitAccuracy; ema?: SplitAccuracy; fawa?: SplitAccuracy };

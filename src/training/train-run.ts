@@ -188,6 +188,7 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
     epsPerClass: settings.epsPerClass,
     ...(settings.betaPerClass ? { betaPerClass: settings.betaPerClass } : {}),
     ...(settings.frlWeights ? { classWeights: settings.frlWeights } : {}),
+    ...(settings.fatTau !== undefined ? { fatTau: settings.fatTau } : {}),
     train,
     valid,
     ...(test ? { test } : {}),

@@ -2,9 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserError } from '../../src/errors';
-import { checkInput, parseCfaList } from '../../src/training/config';
+import { TrainConfig, checkInput, parseCfaList } from '../../src/training/config';
 import { mergeInputs, resolveConfig } from '../../src/training/defaults';
 import { presetInputs } from '../../src/training/presets';
+import { epochSettings } from '../../src/training/calibration';
 
 const resolve = (...inputs: Record<string, unknown>[]) => resolveConfig(mergeInputs(...inputs.map((i) => checkInput(i, 'test'))), '0.0.0');
 
@@ -62,4 +63,16 @@ test('invalid settings are rejected with the field named', () => {
   rejects({ epochs: 4, cfa: 'fawa', fawaBegin: 4 }, /'fawaBegin'/);
   assert.throws(() => presetInputs(['nope']), /unknown preset 'nope'/);
   assert.throws(() => parseCfaList('ccm,x', '--cfa'), /--cfa: unknown CFA part 'x'/);
+});
+
+test("the original FAT's dynamic τ: 0 up to epoch 50, 1 up to 90, 2 after (1-based), logged per epoch", () => {
+  const c = resolve(...presetInputs(['paper-cifar10-fat', 'fat-original']));
+  assert.deepEqual([c.fatSemantics, c.fatTau, c.eps, c.stepSize, c.attackMode], ['original', 0, 0.031, 0.007, 'eval']);
+  const withData = (p: ReturnType<typeof resolve>): TrainConfig => ({ ...p, numClasses: 10, classNames: [...'0123456789'], mean: [0], std: [1], channels: 1, inputSize: 28, augment: 'none' });
+  const tauAt = (epoch1: number) => epochSettings(withData(c), epoch1 - 1, undefined, undefined).fatTau;
+  assert.deepEqual([1, 50, 51, 90, 91, 200].map(tauAt), [0, 0, 1, 1, 2, 2]);
+  const fixed = resolve({ method: 'fat' });
+  assert.deepEqual([0, 150].map((e) => epochSettings(withData(fixed), e, undefined, undefined).fatTau), [3, 3], "CFA's fixed τ 3");
+  assert.equal(epochSettings(withData(resolve({ method: 'at' })), 0, undefined, undefined).fatTau, undefined);
+  assert.throws(() => resolve({ method: 'fat', fatTauMilestones: [90, 50] }), /'fatTauMilestones'.*increase/);
 });

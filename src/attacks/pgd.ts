@@ -11,8 +11,12 @@ export interface PgdOptions {
   /** Step size α: one number or per-sample Tensor [B]. */
   stepSize: number | Tensor;
   steps: number;
-  /** Random start inside the ball (default true): U(−ε, ε) per coordinate for L∞; for L2 a uniformly random direction with radius U(0,1)·ε. */
-  randomStart?: boolean;
+  /**
+   * Start (default true): true is a random point of the ball, U(−ε, ε) per coordinate for L∞, for L2 a uniformly
+   * random direction with radius U(0,1)·ε; false is x itself; 'small-normal' is x + 0.001·N(0, I), not projected before
+   * the first step (the start of the TRADES and MART reference code).
+   */
+  randomStart?: boolean | 'small-normal';
   /** Loss to maximise (default 'ce'). */
   loss?: AttackLoss;
   /** Threat model (default 'Linf'). */
@@ -38,11 +42,19 @@ function randomStart(x: Tensor, eps: Tensor, norm: Norm): Tensor {
   });
 }
 
+/** x + 0.001·N(0, I), projected only when no step follows (the steps project every iterate). */
+function smallNormalStart(x: Tensor, eps: Tensor, norm: Norm, steps: number): Tensor {
+  return tidy(() => {
+    const start = x.add(randnLike(x).mul(0.001));
+    return steps > 0 ? start : project(start, x, eps, norm);
+  });
+}
+
 /** One PGD run from a fresh start; returns the last iterate (no best-loss tracking, no early stop: §7.1). */
 function pgdRun(model: Module, x: Tensor, y: Tensor, eps: Tensor, alpha: Tensor, o: PgdOptions): Tensor {
   const norm = o.norm ?? 'Linf';
   const kind = o.loss ?? 'ce';
-  let xAdv = o.randomStart === false ? x.clone() : randomStart(x, eps, norm);
+  let xAdv = o.randomStart === false ? x.clone() : o.randomStart === 'small-normal' ? smallNormalStart(x, eps, norm, o.steps) : randomStart(x, eps, norm);
   for (let k = 0; k < o.steps; k++) {
     const next = tidy(() => {
       const { grad } = lossAndGrad(model, xAdv, (z) => attackLoss(kind, z, y));

@@ -24,11 +24,11 @@ export function martLoss(natLogits: Tensor, advLogits: Tensor, y: Tensor, beta: 
 }
 
 /**
- * One MART step: PGD-k(CE) in eval mode (uniform random start; MART's code starts at x + 0.001·N(0,1)), then in
- * train mode f(x) and f(x′) and martLoss.
+ * One MART step: PGD-k(CE) in eval mode from x + 0.001·N(0, I) (MART's reference start), then in train mode f(x)
+ * and f(x′) and martLoss.
  */
 export function martStep(s: StepInput & { beta: number }): StepOutput {
-  const xAdv = inMode(s.model, 'eval', () => pgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, randomStart: true, loss: 'ce' }));
+  const xAdv = inMode(s.model, 'eval', () => pgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, randomStart: 'small-normal', loss: 'ce' }));
   try {
     return tidy(() => {
       const nat = s.model.forward(s.x);

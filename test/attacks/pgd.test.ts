@@ -1,7 +1,7 @@
 // PGD: per-sample ball and box, closed forms on a linear model, restarts, modes and memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Tensor, liveTensors, manualSeed, noGrad, rand, randint, tensor, tidy } from '../../src/engine';
+import { F, Tensor, liveTensors, manualSeed, noGrad, rand, randint, randn, tensor, tidy } from '../../src/engine';
 import { pgd } from '../../src/attacks/pgd';
 import { LinearNet, TinyConvNet } from './tiny-models';
 
@@ -62,6 +62,30 @@ test('L∞ PGD on a linear model reaches the closed-form optimum x + ε·sign(w_
         }
       }
     }
+  });
+  model.dispose();
+});
+
+test("PGD from MART's start x + 0.001·N(0, I): one step lands on start + α·sign(w_other − w_y)", () => {
+  const model = new LinearNet(W, [0.1, -0.1]);
+  tidy(() => {
+    manualSeed(6);
+    const x = rand([4, 6]).mul(0.5).add(0.25);
+    const y = tensor([0, 1, 0, 1], [4], 'int64');
+    manualSeed(7);
+    const noise = randn([4, 6]).toArray();
+    manualSeed(7);
+    const xa = pgd(model, x, y, { eps: 0.1, stepSize: 0.03, steps: 1, randomStart: 'small-normal' }).toArray();
+    const xs = x.toArray();
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 6; j++) {
+        const expected = xs[i * 6 + j] + 0.001 * noise[i * 6 + j] + 0.03 * Math.sign(W[1 - (i % 2)][j] - W[i % 2][j]);
+        assert.ok(Math.abs(xa[i * 6 + j] - expected) < 1e-6, `sample ${i} coord ${j}: ${xa[i * 6 + j]} vs ${expected}`);
+      }
+    }
+    const edge = tensor([0, 1, 0, 1, 0, 1], [1, 6]);
+    const start = pgd(model, edge, tensor([0], [1], 'int64'), { eps: 0.1, stepSize: 0.03, steps: 0, randomStart: 'small-normal' }).toArray();
+    assert.ok(start.every((v) => v >= 0 && v <= 1), 'with no steps the start itself is projected into the box');
   });
   model.dispose();
 });

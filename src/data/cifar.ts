@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { UserError } from '../errors';
 import { CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES, CIFAR10_CLASSES } from './class-names';
-import { checkLabels, ImageDataset } from './dataset';
+import { checkLabels, ImageDataset, imageBuffer } from './dataset';
 import { findEntry, readBinary, readNameFile } from './files';
 
 const PIXELS = 3 * 32 * 32;
@@ -27,7 +27,7 @@ function readRecords(file: string, labelBytes: number, expected: string): Record
     throw new UserError(`${file}: expected a whole number of ${rec}-byte records (${labelBytes} label byte${labelBytes > 1 ? 's' : ''} + ${PIXELS} pixel bytes; ${expected}), got ${buf.length} bytes`);
   }
   const count = buf.length / rec;
-  const images = new Uint8Array(count * PIXELS);
+  const images = imageBuffer(count * PIXELS);
   const labels = Array.from({ length: labelBytes }, () => new Int32Array(count));
   for (let i = 0; i < count; i++) {
     const o = i * rec;
@@ -42,7 +42,7 @@ function dataset(name: string, classNames: string[], images: Uint8Array, labels:
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  const out = imageBuffer(parts.reduce((s, p) => s + p.length, 0));
   let o = 0;
   for (const p of parts) {
     out.set(p, o);

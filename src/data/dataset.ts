@@ -38,6 +38,11 @@ export interface DataBundle {
   augment: 'crop-flip' | 'none';
 }
 
+/** Zeroed storage for n pixel bytes in shared memory: the loader's worker reads it in place, without a copy. */
+export function imageBuffer(n: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(n));
+}
+
 /** Bytes per image (C·H·W). */
 export function imageSize(ds: Pick<ImageDataset, 'channels' | 'height' | 'width'>): number {
   return ds.channels * ds.height * ds.width;

@@ -15,7 +15,7 @@
 //   belong to the caller, who disposes them; call close() on an iterator left before its end (for…of does it on break).
 //   The worker reads a shared copy of ds.images made on first use: treat a dataset's pixels as immutable.
 export type { ImageDataset, DataBundle } from './dataset';
-export { classCounts, indicesByClass, imageSize } from './dataset';
+export { classCounts, imageBuffer, indicesByClass, imageSize } from './dataset';
 export { loadDataset, datasetNames } from './load';
 export type { LoadOptions } from './load';
 export { splitValidation, subsetPerClass, take, OFFICIAL_VALID_PER_CLASS } from './subset';

@@ -69,7 +69,7 @@ function check(cond: boolean, what: string, got: unknown): void {
 
 const shared = new WeakMap<Uint8Array, SharedArrayBuffer>();
 
-/** The pixels in a SharedArrayBuffer for the worker (copied once per images array, then reused). */
+/** The pixels in a SharedArrayBuffer for the worker: the readers' own buffer, else a copy made once per array. */
 function sharedPixels(images: Uint8Array): SharedArrayBuffer {
   if (images.buffer instanceof SharedArrayBuffer && images.byteOffset === 0 && images.byteLength === images.buffer.byteLength) return images.buffer;
   let sab = shared.get(images);

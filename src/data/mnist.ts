@@ -1,6 +1,6 @@
 // MNIST and Fashion-MNIST: four IDX files (train/t10k × images/labels), raw or gzipped, 28×28 grayscale, 10 classes.
 import { UserError } from '../errors';
-import { checkLabels, ImageDataset } from './dataset';
+import { checkLabels, ImageDataset, imageBuffer } from './dataset';
 import { requireEntry } from './files';
 import { readIdx } from './idx';
 
@@ -36,7 +36,7 @@ function readPair(dir: string, imagesStem: string, labelsStem: string, name: str
     height: h,
     width: w,
     length: n,
-    images: im.data.slice(),
+    images: copyToShared(im.data),
     labels: Int32Array.from(lb.data),
     source: imagesFile,
   };
@@ -50,4 +50,10 @@ export function readMnistLike(dir: string, name: string, classNames: string[]): 
     throw new UserError(`${test.source}: images are ${test.height}×${test.width} but the training images are ${train.height}×${train.width}`);
   }
   return { train, test };
+}
+
+function copyToShared(bytes: Uint8Array): Uint8Array {
+  const out = imageBuffer(bytes.length);
+  out.set(bytes);
+  return out;
 }

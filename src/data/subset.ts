@@ -1,6 +1,6 @@
 // Subsets of a dataset: take, seeded stratified subsets, and the per-class validation split (ALGORITHMS.md §3).
 import { UserError } from '../errors';
-import { classCounts, ImageDataset, imageSize, indicesByClass } from './dataset';
+import { classCounts, ImageDataset, imageBuffer, imageSize, indicesByClass } from './dataset';
 import { createRng, STREAM } from './prng';
 
 /** Validation images per class under the official 'first' rule: CIFAR-10 100, CIFAR-100 25 (CFA generate_validation). */
@@ -10,7 +10,7 @@ export const OFFICIAL_VALID_PER_CLASS: Record<string, number> = { cifar10: 100, 
 export function take(ds: ImageDataset, indices: Int32Array | readonly number[]): ImageDataset {
   const size = imageSize(ds);
   const n = indices.length;
-  const images = new Uint8Array(n * size);
+  const images = imageBuffer(n * size);
   const labels = new Int32Array(n);
   const origin = new Int32Array(n);
   for (let k = 0; k < n; k++) {

@@ -3,7 +3,7 @@
 // (torchvision ImageFolder order); class names come from words.txt when present.
 import * as path from 'path';
 import { UserError } from '../errors';
-import { ImageDataset } from './dataset';
+import { ImageDataset, imageBuffer } from './dataset';
 import { findEntry, isFolder, listFolder, readBinary, readLines } from './files';
 import { decodeJpeg } from './jpeg';
 
@@ -20,14 +20,14 @@ interface Size {
 /** Decodes every entry into one C×H×W array; all images must have the size of the first (or of `like`). */
 function decodeAll(entries: Entry[], classNames: string[], classIds: string[], source: string, like?: Size): { ds: ImageDataset; size: Size } {
   let size = like;
-  let images = new Uint8Array(0);
+  let images: Uint8Array = new Uint8Array(0);
   entries.forEach(({ file }, i) => {
     const img = decodeJpeg(readBinary(file), file);
     if (!size) size = { width: img.width, height: img.height, file };
     if (img.width !== size.width || img.height !== size.height) {
       throw new UserError(`${file}: image is ${img.width}×${img.height}, expected ${size.width}×${size.height} like ${size.file}`);
     }
-    if (i === 0) images = new Uint8Array(entries.length * img.chw.length);
+    if (i === 0) images = imageBuffer(entries.length * img.chw.length);
     images.set(img.chw, i * img.chw.length);
   });
   if (!size) throw new UserError(`${source}: no images found`);

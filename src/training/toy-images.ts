@@ -1,6 +1,6 @@
 // An image version of the paper's §2 toy distribution (eq. 5), used when no dataset is installed: two classes, a
 // robust feature that agrees with the label with a class-dependent probability p_y, and a faint non-robust signal.
-import { ImageDataset } from '../data';
+import { ImageDataset, imageBuffer } from '../data';
 import { makeNormal, makeUniform } from '../data/toy';
 
 export interface ToyImageOptions {
@@ -27,7 +27,7 @@ export function toyImages(nPerClass: number, seed: number, o: ToyImageOptions = 
   const n = 2 * nPerClass;
   const uniform = makeUniform(seed);
   const normal = makeNormal(uniform);
-  const images = new Uint8Array(n * plane);
+  const images = imageBuffer(n * plane);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const label = i % 2;

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CIFAR100_COARSE_CLASSES, CIFAR100_FINE_CLASSES, CIFAR10_CLASSES, classCounts, FASHION_MNIST_CLASSES, loadDataset, readCifar10, readCifar100,
-  readTinyImageNet,
+  readTinyImageNet, take,
 } from '../../src/data';
 import { UserError } from '../../src/errors';
 import { cifarLabel, jpegImage, pixel, tempDir, writeCifar10, writeCifar100, writeMnist, writeTinyImageNet } from './formats';
@@ -162,4 +162,22 @@ test('real Fashion-MNIST from /usr/share/datasets/fashion-mnist: 60000/10000, ba
   assert.deepEqual(classCounts(data.test), new Array(10).fill(1000));
   assert.deepEqual([data.train.channels, data.train.height, data.train.width], [1, 28, 28]);
   assert.ok(Math.abs(data.mean[0] - 0.2860) < 5e-4 && Math.abs(data.std[0] - 0.3530) < 5e-4, `${data.mean} ${data.std}`);
+});
+
+test('readers and subsets keep pixels in shared memory, so the loader worker reads them without a second copy', () => {
+  const c10 = tempDir();
+  writeCifar10(c10, 2);
+  const c100 = tempDir();
+  writeCifar100(c100, 5);
+  const idx = tempDir();
+  writeMnist(idx, 30, 10, true, 6, 5);
+  const tiny = tempDir();
+  writeTinyImageNet(tiny, ['n0100', 'n0200'], 2, 2, 8, {});
+  const sets = [readCifar10(c10), readCifar100(c100), loadDataset('fashion-mnist', { dataDir: idx }), loadDataset('tiny-imagenet', { dataDir: tiny })];
+  for (const { train, test: te } of sets) {
+    for (const ds of [train, te, take(train, [1, 0])]) {
+      assert.ok(ds.images.buffer instanceof SharedArrayBuffer, `${ds.source}: images are not in shared memory`);
+      assert.equal(ds.images.byteLength, ds.images.buffer.byteLength);
+    }
+  }
 });

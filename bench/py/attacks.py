@@ -45,7 +45,11 @@ def loss_grad(xa, y):
 
 
 def apgd_ce(x, y, n_iter):
-    """One APGD run: checkpoints, momentum 0.75, step halving on oscillation or stagnation."""
+    """One APGD run: checkpoints, momentum 0.75, step halving on oscillation or stagnation; like AutoAttack's
+    perturb, only the points the model classifies correctly are attacked."""
+    with torch.no_grad():
+        correct = net(x).argmax(1) == y
+    x, y = x[correct], y[correct]
     b = x.shape[0]
     view = [-1, 1, 1, 1]
     k = max(int(0.22 * n_iter), 1)

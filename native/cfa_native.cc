@@ -11,50 +11,99 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
-#include <malloc.h>
+#include "cpu_allocator.h"
+
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace {
 
-const napi_type_tag kTensorTag = {0x6366612d656e6769ULL, 0x6e652d74656e736fULL};
 
-struct Holder {
+// Tensors live in a table of slots and JavaScript holds a plain number, generation · 2^32 + slot index, so releasing a
+// tensor frees everything native at once (nothing waits for garbage collection, no object is allocated per tensor),
+// and a stale handle is recognised by its generation. Each thread (each Node environment) has its own table.
+struct Slot {
   at::Tensor t;
-  int64_t bytes = 0;
+  int64_t bytes = 0;  // host bytes reported to V8 as external memory (0 while the tensor belongs to a scope)
+  uint32_t gen = 1;
+  uint32_t index = 0;
 };
 
-int64_t gLive = 0;  // tensors created and not yet released (disposed or finalized)
+struct Table {
+  std::deque<Slot> slots;  // a deque: references stay valid while new slots are added
+  std::vector<uint32_t> free;
+  int64_t live = 0;     // tensors created and not yet released
+  bool scoped = false;  // a tidy() scope is open: new tensors will be freed by it, so V8 is not told about them
+};
+
+thread_local Table gTable;
+
+constexpr uint32_t kGenerations = 1u << 20;  // keeps handles below 2^52, exact in a double
+
+double encodeHandle(const Slot& s) { return static_cast<double>((static_cast<uint64_t>(s.gen) << 32) | s.index); }
+
+bool isHandle(const Napi::Value& v) {
+  if (!v.IsNumber()) return false;
+  const double d = v.As<Napi::Number>().DoubleValue();
+  return d >= 4294967296.0 && d < 4503599627370496.0 && d == std::floor(d);
+}
+
+// The live slot a handle names, or nullptr when it was released.
+Slot* lookup(const Napi::Value& v) {
+  const auto h = static_cast<uint64_t>(v.As<Napi::Number>().DoubleValue());
+  const auto index = static_cast<uint32_t>(h & 0xffffffffu);
+  if (index >= gTable.slots.size()) return nullptr;
+  Slot& s = gTable.slots[index];
+  return (s.gen == static_cast<uint32_t>(h >> 32) && s.t.defined()) ? &s : nullptr;
+}
 
 int64_t hostBytes(const at::Tensor& t) {
   return (t.defined() && t.device().is_cpu()) ? static_cast<int64_t>(t.numel() * t.element_size()) : 0;
 }
 
-void release(Napi::Env env, Holder* h) {
-  if (!h->t.defined()) return;
-  h->t.reset();
-  gLive--;
-  if (h->bytes) Napi::MemoryManagement::AdjustExternalMemory(env, -h->bytes);
-  h->bytes = 0;
+void release(Napi::Env env, Slot* s) {
+  if (!s) return;
+  s->t.reset();
+  gTable.live--;
+  if (s->bytes) Napi::MemoryManagement::AdjustExternalMemory(env, -s->bytes);
+  s->bytes = 0;
+  s->gen = s->gen + 1 < kGenerations ? s->gen + 1 : 1;
+  gTable.free.push_back(s->index);
 }
 
+// Reports a tensor's host memory to V8 so that garbage collection (and the finalizer) can reclaim a tensor nobody
+// disposes. Tensors inside a scope are skipped: the scope frees them, and counting their short-lived bytes would make
+// V8 run a full collection several times per training step.
+void reportExternal(Napi::Env env, Slot* s) {
+  if (!s || s->bytes) return;
+  s->bytes = hostBytes(s->t);
+  if (s->bytes) Napi::MemoryManagement::AdjustExternalMemory(env, s->bytes);
+}
+
+// Nothing native watches the handle: the TypeScript Tensor registers a FinalizationRegistry entry as the safety net.
 Napi::Value wrap(Napi::Env env, at::Tensor t) {
   if (!t.defined()) return env.Undefined();
-  auto* h = new Holder{std::move(t), 0};
-  h->bytes = hostBytes(h->t);
-  gLive++;
-  auto ext = Napi::External<Holder>::New(env, h, [](Napi::Env e, Holder* p) {
-    release(e, p);
-    delete p;
-  });
-  ext.TypeTag(&kTensorTag);
-  if (h->bytes) Napi::MemoryManagement::AdjustExternalMemory(env, h->bytes);
-  return ext;
+  Slot* s;
+  if (!gTable.free.empty()) {
+    s = &gTable.slots[gTable.free.back()];
+    gTable.free.pop_back();
+  } else {
+    if (gTable.slots.size() >= 0xffffffffu) throw std::runtime_error("too many live tensors");
+    gTable.slots.emplace_back();
+    s = &gTable.slots.back();
+    s->index = static_cast<uint32_t>(gTable.slots.size() - 1);
+  }
+  s->t = std::move(t);
+  gTable.live++;
+  if (!gTable.scoped) reportExternal(env, s);
+  return Napi::Number::New(env, encodeHandle(*s));
 }
 
 at::ScalarType parseDtype(const std::string& s) {
@@ -99,16 +148,16 @@ struct A {
   Napi::Value at_(size_t i) const { return info[i]; }
   bool none(size_t i) const { return i >= info.Length() || info[i].IsUndefined() || info[i].IsNull(); }
 
-  Holder* holder(size_t i) const {
+  // The slot of tensor argument i, or nullptr when that tensor was released.
+  Slot* slot(size_t i) const {
     Napi::Value v = info[i];
-    if (!v.IsExternal() || !v.As<Napi::Object>().CheckTypeTag(&kTensorTag))
-      throw std::invalid_argument("argument " + std::to_string(i) + " is not a tensor");
-    return v.As<Napi::External<Holder>>().Data();
+    if (!isHandle(v)) throw std::invalid_argument("argument " + std::to_string(i) + " is not a tensor");
+    return lookup(v);
   }
   const at::Tensor& T(size_t i) const {
-    Holder* h = holder(i);
-    if (!h->t.defined()) throw std::invalid_argument("tensor used after dispose()");
-    return h->t;
+    Slot* s = slot(i);
+    if (!s) throw std::invalid_argument("tensor used after dispose()");
+    return s->t;
   }
   c10::optional<at::Tensor> OT(size_t i) const { return none(i) ? c10::optional<at::Tensor>() : c10::optional<at::Tensor>(T(i)); }
   at::Tensor UT(size_t i) const { return none(i) ? at::Tensor() : T(i); }
@@ -141,11 +190,10 @@ struct A {
     for (uint32_t k = 0; k < arr.Length(); k++) {
       Napi::Value v = arr.Get(k);
       if (v.IsUndefined() || v.IsNull()) { out.emplace_back(); continue; }
-      if (!v.IsExternal() || !v.As<Napi::Object>().CheckTypeTag(&kTensorTag))
-        throw std::invalid_argument("list element " + std::to_string(k) + " is not a tensor");
-      Holder* h = v.As<Napi::External<Holder>>().Data();
-      if (!h->t.defined()) throw std::invalid_argument("tensor used after dispose()");
-      out.push_back(h->t);
+      if (!isHandle(v)) throw std::invalid_argument("list element " + std::to_string(k) + " is not a tensor");
+      Slot* s = lookup(v);
+      if (!s) throw std::invalid_argument("tensor used after dispose()");
+      out.push_back(s->t);
     }
     return out;
   }
@@ -301,9 +349,20 @@ struct Op { const char* name; Fn fn; };
 // clang-format off
 const Op kOps[] = {
   // ---- lifetime and introspection
-  OP(dispose, release(a.env, a.holder(0)); return a.Undef();)
-  OP(isDisposed, return a.Bool(!a.holder(0)->t.defined());)
-  OP(liveTensors, return a.Num(static_cast<double>(gLive));)
+  OP(dispose, release(a.env, a.slot(0)); return a.Undef();)
+  OP(isDisposed, return a.Bool(a.slot(0) == nullptr);)
+  OP(liveTensors, return a.Num(static_cast<double>(gTable.live));)
+  OP(setScoped, gTable.scoped = a.B(0); return a.Undef();)
+  OP(cpuCacheStats, {
+    auto s = cfa::cpuCacheStats();
+    Napi::Object o = Napi::Object::New(a.env);
+    o.Set("liveBytes", static_cast<double>(s.liveBytes));
+    o.Set("cachedBytes", static_cast<double>(s.cachedBytes));
+    o.Set("cachedBlocks", static_cast<double>(s.cachedBlocks));
+    return o;
+  })
+  OP(emptyCpuCache, cfa::emptyCpuCache(); return a.Undef();)
+  OP(escaped, reportExternal(a.env, a.slot(0)); return a.Undef();)
   OP(shape, return shapeOf(a);)
   OP(dtype, return a.Str(dtypeName(a.T(0).scalar_type()));)
   OP(device, return a.Str(a.T(0).device().str());)
@@ -490,18 +549,23 @@ Napi::Value dispatch(const Napi::CallbackInfo& info) {
   }
 }
 
-// glibc returns large blocks to the kernel on every free (mmap/munmap, heap trimming); training allocates and frees
-// the same activation sizes every step, so keep them in the heap instead. CFA_MALLOC_TUNING=0 turns this off.
-void tuneAllocator() {
-  const char* env = std::getenv("CFA_MALLOC_TUNING");
-  if (env && std::string(env) == "0") return;
-  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
-  mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+// CPU blocks of 64 KiB and up are cached for reuse (cpu_allocator.cc), keeping at most CFA_CPU_CACHE_MB unused (default
+// a quarter of the machine's memory); CFA_CPU_CACHE_MB=0 leaves libtorch's own allocator in place.
+void installCpuCache() {
+  const char* env = std::getenv("CFA_CPU_CACHE_MB");
+  size_t limit = static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE)) / 4;
+  if (env) {
+    char* end = nullptr;
+    const double mb = std::strtod(env, &end);
+    if (end == env || *end != '\0' || !(mb >= 0)) throw std::invalid_argument(std::string("CFA_CPU_CACHE_MB: expected a number of MiB ≥ 0, got '") + env + "'");
+    if (mb == 0) return;
+    limit = static_cast<size_t>(mb * 1024 * 1024);
+  }
+  cfa::installCachingCpuAllocator(limit);
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  tuneAllocator();
+  installCpuCache();
   for (const Op& op : kOps) exports.Set(op.name, Napi::Function::New(env, dispatch, op.name, const_cast<Op*>(&op)));
   return exports;
 }

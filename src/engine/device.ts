@@ -32,6 +32,17 @@ export function torchConfig(): string {
 export function liveTensors(): number {
   return N.liveTensors();
 }
+/**
+ * The CPU block cache: bytes of blocks of 64 KiB and up held by tensors, and bytes kept for reuse after their tensors
+ * were released (at most CFA_CPU_CACHE_MB, default a quarter of the machine's memory; 0 turns the cache off).
+ */
+export function cpuCacheStats(): { liveBytes: number; cachedBytes: number; cachedBlocks: number } {
+  return N.cpuCacheStats();
+}
+/** Returns the CPU blocks kept for reuse to the operating system. */
+export function emptyCpuCache(): void {
+  N.emptyCpuCache();
+}
 /** 'cuda' when asked for and available, else 'cpu'; accepts 'auto'. */
 export function resolveDevice(want: string | undefined): string {
   if (!want || want === 'auto') return cudaAvailable() ? 'cuda' : 'cpu';

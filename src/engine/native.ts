@@ -2,8 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** Opaque handle to a native tensor. */
-export type Handle = { readonly __nativeTensor: unique symbol };
+/** Opaque handle to a native tensor: a number naming a slot of the addon's tensor table. */
+export type Handle = number & { readonly __nativeTensor: unique symbol };
 
 // Every op is a row of the native op table; the TypeScript wrappers in tensor.ts give them types.
 export type NativeOps = Record<string, (...args: any[]) => any>;

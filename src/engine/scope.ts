@@ -1,12 +1,25 @@
 // Deterministic release of native memory: tensors made inside tidy() are freed when it returns, except the result.
-// Finalizers and external-memory accounting in the addon are only a safety net.
+// Finalizers and external-memory accounting in the addon are only a safety net, for tensors outside every scope.
+import { N } from './native';
 
 export interface Disposable {
   dispose(): void;
   readonly disposed: boolean;
+  /** Called when the object leaves the last open scope (kept, or returned to top level): nothing will free it now. */
+  escaped?(): void;
 }
 
 const stack: Set<Disposable>[] = [];
+
+function push(scope: Set<Disposable>): void {
+  stack.push(scope);
+  if (stack.length === 1) N.setScoped(true);
+}
+
+function pop(): void {
+  stack.pop();
+  if (stack.length === 0) N.setScoped(false);
+}
 
 /** Called by every new tensor: it belongs to the innermost open scope, if any. */
 export function track<T extends Disposable>(t: T): T {
@@ -17,6 +30,7 @@ export function track<T extends Disposable>(t: T): T {
 /** Removes a tensor from every open scope so that it outlives them (until its own dispose()). */
 export function keep<T extends Disposable>(t: T): T {
   for (const s of stack) s.delete(t);
+  if (stack.length > 0 && !t.disposed) t.escaped?.();
   return t;
 }
 
@@ -41,22 +55,26 @@ function isDisposable(v: object): v is Disposable {
  */
 export function tidy<R>(fn: () => R): R {
   const scope = new Set<Disposable>();
-  stack.push(scope);
+  push(scope);
   let result: R;
   try {
     result = fn();
   } catch (e) {
-    stack.pop();
+    pop();
     for (const t of scope) t.dispose();
     throw e;
   }
-  stack.pop();
+  pop();
   if (result instanceof Promise) throw new Error('tidy(): fn must be synchronous (it returned a Promise)');
   const kept = new Set<Disposable>();
   collect(result, kept);
   for (const t of scope) if (!kept.has(t)) t.dispose();
   const parent = stack[stack.length - 1];
-  if (parent) for (const t of kept) if (scope.has(t)) parent.add(t);
+  for (const t of kept) {
+    if (!scope.has(t)) continue;
+    if (parent) parent.add(t);
+    else t.escaped?.();
+  }
   return result;
 }
 

@@ -19,12 +19,16 @@ const ARRAY_OF: Record<DType, (buf: ArrayBuffer) => TypedArray> = {
   bool: (b) => new Uint8Array(b),
 };
 
+// Safety net for tensors nobody disposes: once the wrapper is garbage, its native tensor is released.
+const collected = new FinalizationRegistry<Handle>((h) => N.dispose(h));
+
 export class Tensor {
   private h: Handle | undefined;
 
   /** Wraps a native handle; normally only the engine calls this. */
   constructor(handle: Handle) {
     this.h = handle;
+    collected.register(this, handle, this);
     track(this);
   }
 
@@ -38,9 +42,16 @@ export class Tensor {
     return this.h === undefined;
   }
 
+  /** Tells the addon that no scope will free this tensor, so its memory counts for garbage collection. */
+  escaped(): void {
+    if (this.h !== undefined) N.escaped(this.h);
+  }
+
   /** Frees the native memory now. Safe to call twice. */
   dispose(): void {
-    if (this.h !== undefined) N.dispose(this.h);
+    if (this.h === undefined) return;
+    collected.unregister(this);
+    N.dispose(this.h);
     this.h = undefined;
   }
 

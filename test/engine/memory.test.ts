@@ -1,7 +1,10 @@
 // Deterministic release of native memory: scopes, dispose, and 1,000 training steps with bounded resident memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, keep, liveTensors, manualSeed, rand, randint, tensor, tidy, dispose, zeros } from '../../src/engine';
+import * as v8 from 'v8';
+import * as vm from 'vm';
+import { F, cpuCacheStats, emptyCpuCache, keep, liveTensors, manualSeed, rand, randint, tensor, tidy, dispose, zeros } from '../../src/engine';
+import { N } from '../../src/engine/native';
 import { SGD, createNetwork } from '../../src/nn';
 
 test('tidy frees everything made inside except its result, which moves to the enclosing scope', () => {
@@ -68,3 +71,47 @@ test('numbers given to scalar ops keep the tensor dtype (integers stay integers)
     assert.deepEqual(i.mul(3).toArray(), [3, 6, 9]);
     assert.equal(tensor([1.5]).add(2).dtype, 'float32');
   }));
+
+test('a released handle stays dead when its slot is reused: the generation tells them apart', () => {
+  const a = zeros([3]);
+  const stale = a.handle;
+  a.dispose();
+  const b = tensor([1, 2, 3]);
+  assert.notEqual(b.handle, stale);
+  assert.throws(() => N.shape(stale), /used after dispose/);
+  assert.equal(N.isDisposed(stale), true);
+  N.dispose(stale); // a second release of the old handle must not touch the new tensor
+  assert.deepEqual(b.toArray(), [1, 2, 3]);
+  assert.throws(() => N.shape(12345), /not a tensor/);
+  b.dispose();
+});
+
+test('safety net: a tensor nobody disposes is released once its wrapper is garbage-collected', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const base = liveTensors();
+  (() => {
+    for (let i = 0; i < 10; i++) rand([1000]);
+  })();
+  assert.equal(liveTensors(), base + 10);
+  for (let i = 0; i < 10 && liveTensors() > base; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(liveTensors(), base);
+});
+
+test('CPU block cache: a released block is reused by the next tensor of its size and can be emptied', () => {
+  const size = 1 << 20; // 4 MiB of float32
+  tidy(() => void zeros([size]));
+  const before = cpuCacheStats();
+  assert.ok(before.cachedBytes >= 4 * size, `cached ${before.cachedBytes}`);
+  const t = zeros([size]);
+  const during = cpuCacheStats();
+  assert.ok(during.liveBytes >= 4 * size);
+  assert.equal(during.cachedBytes, before.cachedBytes - (4 * size + 4096), 'the cached block was taken (size rounded up to pages, header included)');
+  assert.deepEqual(t.sum().toArray(), [0], 'a reused block is filled like a new one');
+  t.dispose();
+  emptyCpuCache();
+  assert.equal(cpuCacheStats().cachedBytes, 0);
+});

@@ -95,6 +95,7 @@ Options (settings are applied in the order presets, --config file, flags, --set)
   --out DIR               run directory (default runs/<dataset>-<method>[-cfa]-<time>)
   --resume RUN_DIR        continue a run (only --device, --threads, --quiet may accompany it)
   --compare               the AT vs AT+CFA experiment, with the other options applied over quick-fmnist
+                          (also what runs when only --out, --data-dir, --device, --threads or --quiet are given)
   --device D, --threads N, --quiet
 
 Defaults profile (paper unless --preset official):
@@ -160,7 +161,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const quiet = Boolean(values.quiet);
-  if (argv.length === 0 || values.compare) {
+  // Flags that say how or where to run, not what: alone, they still select the embedded default experiment.
+  const runOnly = ['out', 'quiet', 'threads', 'device', 'data-dir'];
+  const defines = Object.keys(values).some((k) => values[k] !== undefined && !runOnly.includes(k));
+  if (!defines || values.compare) {
     const overrides = flagInputs(values);
     for (const f of ['resume', 'preset', 'config'] as const) if (values[f] !== undefined) throw new UserError(`--${f} cannot be combined with the AT vs AT+CFA comparison`);
     const outDir = (values.out as string | undefined) ?? path.join('runs', `compare-at-cfa-${stamp()}`);

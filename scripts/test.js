@@ -20,5 +20,9 @@ if (chosen.length === 0) {
   console.error('no test files found under dist/test');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...chosen.sort()], { stdio: 'inherit' });
+// Decoded-image caches go to a throw-away folder, not the user's ~/.cache.
+const cacheDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'cfa-test-cache-'));
+const env = { ...process.env, CFA_CACHE_DIR: process.env.CFA_CACHE_DIR ?? cacheDir };
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...chosen.sort()], { stdio: 'inherit', env });
+fs.rmSync(cacheDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

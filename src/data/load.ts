@@ -16,7 +16,8 @@ export function datasetNames(): string[] {
  * Loads cifar10 | cifar100 | fashion-mnist | mnist | tiny-imagenet (aliases such as cifar-10 or fmnist accepted).
  * Folder: opts.dataDir (alone), else $CFA_DATA, else ~/.cache/cfa/<name>, ./data/<name>, /usr/share/datasets/<name>
  * and common folder names (cifar-10-batches-bin, …). mean/std: the published CIFAR values, otherwise computed from the
- * training images on every load (nothing is cached on disk). Missing or malformed data is a UserError.
+ * training images on every load. Tiny-ImageNet's decoded pixels are cached on disk (decoded-cache.ts). Missing or
+ * malformed data is a UserError.
  */
 export function loadDataset(name: string, opts: LoadOptions = {}): DataBundle {
   const spec = findSpec(name);

@@ -3,13 +3,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+/** Writes data (a string, bytes, or byte chunks written one after another) to file atomically. */
+export function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   const dir = path.dirname(path.resolve(file));
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeFileSync(fd, data);
+    if (Array.isArray(data)) for (const chunk of data) fs.writeSync(fd, chunk);
+    else fs.writeFileSync(fd, data as string | Uint8Array);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

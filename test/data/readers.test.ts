@@ -181,3 +181,42 @@ test('readers and subsets keep pixels in shared memory, so the loader worker rea
     }
   }
 });
+
+test('Tiny-ImageNet: decoded pixels are cached on disk, decoded again when a file changes, and a damaged cache is ignored', () => {
+  const dir = tempDir();
+  const cache = tempDir('cfa-cache-');
+  writeTinyImageNet(dir, ['n0100', 'n0200'], 2, 1, 8);
+  const saved = process.env.CFA_CACHE_DIR;
+  process.env.CFA_CACHE_DIR = cache;
+  try {
+    const first = loadDataset('tiny-imagenet', { dataDir: dir });
+    const files = fs.readdirSync(cache).filter((f) => f.endsWith('.bin'));
+    assert.equal(files.length, 2, 'one cache file each for train and val');
+    const again = loadDataset('tiny-imagenet', { dataDir: dir });
+    assert.deepEqual(again.train.images, first.train.images);
+    assert.deepEqual(again.test.images, first.test.images);
+    assert.ok(again.train.images.buffer instanceof SharedArrayBuffer);
+
+    // Cached bytes are what a second load returns: poison them to prove the cache is read.
+    const trainCache = files.map((f) => path.join(cache, f)).find((f) => fs.statSync(f).size === 24 + 4 * 192)!;
+    const bytes = fs.readFileSync(trainCache);
+    bytes[24] ^= 0xff;
+    fs.writeFileSync(trainCache, bytes);
+    assert.equal(loadDataset('tiny-imagenet', { dataDir: dir }).train.images[0], first.train.images[0] ^ 0xff);
+
+    // A changed image changes the key: decoded again, the new pixels appear.
+    const changed = path.join(dir, 'train', 'n0100', 'images', 'n0100_0.JPEG');
+    fs.writeFileSync(changed, jpegImage(8, 77).jpg);
+    fs.utimesSync(changed, new Date(), new Date(Date.now() + 5000));
+    const fresh = loadDataset('tiny-imagenet', { dataDir: dir });
+    const want = jpegImage(8, 77).rgb;
+    for (let p = 0; p < 192; p++) assert.ok(Math.abs(fresh.train.images[p] - want[p]) <= 2, `pixel ${p}`);
+
+    // A truncated cache file is ignored and rewritten.
+    for (const f of fs.readdirSync(cache)) fs.truncateSync(path.join(cache, f), 10);
+    assert.deepEqual(loadDataset('tiny-imagenet', { dataDir: dir }).test.images, first.test.images);
+  } finally {
+    if (saved === undefined) delete process.env.CFA_CACHE_DIR;
+    else process.env.CFA_CACHE_DIR = saved;
+  }
+});

@@ -25,7 +25,6 @@
 
 namespace {
 
-
 // Tensors live in a table of slots and JavaScript holds a plain number, generation · 2^32 + slot index, so releasing a
 // tensor frees everything native at once (nothing waits for garbage collection, no object is allocated per tensor),
 // and a stale handle is recognised by its generation. Each thread (each Node environment) has its own table.
@@ -55,13 +54,19 @@ bool isHandle(const Napi::Value& v) {
   return d >= 4294967296.0 && d < 4503599627370496.0 && d == std::floor(d);
 }
 
-// The live slot a handle names, or nullptr when it was released.
-Slot* lookup(const Napi::Value& v) {
+// The live slot a handle names, or nullptr when it was released; `what` and `k` name a value that is not a handle.
+Slot* lookup(const Napi::Value& v, const char* what, size_t k) {
+  if (!isHandle(v)) throw std::invalid_argument(std::string(what) + " " + std::to_string(k) + " is not a tensor");
   const auto h = static_cast<uint64_t>(v.As<Napi::Number>().DoubleValue());
   const auto index = static_cast<uint32_t>(h & 0xffffffffu);
   if (index >= gTable.slots.size()) return nullptr;
   Slot& s = gTable.slots[index];
   return (s.gen == static_cast<uint32_t>(h >> 32) && s.t.defined()) ? &s : nullptr;
+}
+
+const at::Tensor& liveTensor(const Slot* s) {
+  if (!s) throw std::invalid_argument("tensor used after dispose()");
+  return s->t;
 }
 
 int64_t hostBytes(const at::Tensor& t) {
@@ -78,9 +83,9 @@ void release(Napi::Env env, Slot* s) {
   gTable.free.push_back(s->index);
 }
 
-// Reports a tensor's host memory to V8 so that garbage collection (and the finalizer) can reclaim a tensor nobody
-// disposes. Tensors inside a scope are skipped: the scope frees them, and counting their short-lived bytes would make
-// V8 run a full collection several times per training step.
+// Reports a tensor's host memory to V8 so that garbage collection (and then the FinalizationRegistry) can reclaim a
+// tensor nobody disposes. Tensors inside a scope are skipped: the scope frees them, and counting their short-lived
+// bytes would make V8 run a full collection several times per training step.
 void reportExternal(Napi::Env env, Slot* s) {
   if (!s || s->bytes) return;
   s->bytes = hostBytes(s->t);
@@ -149,16 +154,8 @@ struct A {
   bool none(size_t i) const { return i >= info.Length() || info[i].IsUndefined() || info[i].IsNull(); }
 
   // The slot of tensor argument i, or nullptr when that tensor was released.
-  Slot* slot(size_t i) const {
-    Napi::Value v = info[i];
-    if (!isHandle(v)) throw std::invalid_argument("argument " + std::to_string(i) + " is not a tensor");
-    return lookup(v);
-  }
-  const at::Tensor& T(size_t i) const {
-    Slot* s = slot(i);
-    if (!s) throw std::invalid_argument("tensor used after dispose()");
-    return s->t;
-  }
+  Slot* slot(size_t i) const { return lookup(info[i], "argument", i); }
+  const at::Tensor& T(size_t i) const { return liveTensor(slot(i)); }
   c10::optional<at::Tensor> OT(size_t i) const { return none(i) ? c10::optional<at::Tensor>() : c10::optional<at::Tensor>(T(i)); }
   at::Tensor UT(size_t i) const { return none(i) ? at::Tensor() : T(i); }
   double D(size_t i) const { return info[i].As<Napi::Number>().DoubleValue(); }
@@ -190,10 +187,7 @@ struct A {
     for (uint32_t k = 0; k < arr.Length(); k++) {
       Napi::Value v = arr.Get(k);
       if (v.IsUndefined() || v.IsNull()) { out.emplace_back(); continue; }
-      if (!isHandle(v)) throw std::invalid_argument("list element " + std::to_string(k) + " is not a tensor");
-      Slot* s = lookup(v);
-      if (!s) throw std::invalid_argument("tensor used after dispose()");
-      out.push_back(s->t);
+      out.push_back(liveTensor(lookup(v, "list element", k)));
     }
     return out;
   }

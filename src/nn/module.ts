@@ -115,6 +115,35 @@ export abstract class Module {
     this.afterMove();
     return this;
   }
+  /** Casts every floating-point parameter and buffer to float64, as PyTorch's `module.double()`. */
+  double(): this {
+    return this.castFloats('float64');
+  }
+  /** Casts every floating-point parameter and buffer to float32, as PyTorch's `module.float()`. */
+  float(): this {
+    return this.castFloats('float32');
+  }
+  private castFloats(dtype: 'float32' | 'float64'): this {
+    const floating = (t: Tensor) => t.dtype === 'float32' || t.dtype === 'float64';
+    noGrad(() => {
+      for (const [n, t] of this.params) {
+        if (!floating(t) || t.dtype === dtype) continue;
+        const cast = t.to(t.device, dtype);
+        t.dispose();
+        this.params.set(n, keep(cast).requiresGrad_(true));
+      }
+      for (const [n, t] of this.buffers) {
+        if (!floating(t) || t.dtype === dtype) continue;
+        const cast = t.to(t.device, dtype);
+        t.dispose();
+        this.buffers.set(n, keep(cast));
+      }
+    });
+    for (const c of this.children.values()) c.castFloats(dtype);
+    this.afterMove();
+    return this;
+  }
+
   /**
    * Stores every 4-D parameter and buffer channels-last (NHWC), which oneDNN's CPU convolutions run faster on (about
    * 1.8× for SmallCNN, 1.1× for PreActResNet-18 here). Values, names and checkpoints are unchanged. Call it before

@@ -90,7 +90,7 @@ Cluster files (--emit slurm writes DIR/sweep.sbatch, --emit k8s writes DIR/sweep
   --job-name NAME         default cfa-<grid name>
   --max-parallel P        runs at once (Slurm array %P, Kubernetes parallelism)
   --cpus-per-task C       CPU threads per process (Slurm --cpus-per-task, Kubernetes cpu request; CFA_NUM_THREADS)
-  Slurm:   --gres G (e.g. gpu:1), --partition P, --time T, --mem M, --nodes N, --sbatch "LINE" (repeatable, raw #SBATCH)
+  Slurm:   --gres G (e.g. gpu:1), --partition P, --time T, --mem M, --nodes N, --sbatch=LINE (repeatable raw #SBATCH line, e.g. --sbatch=--account=abc)
            The array index SLURM_ARRAY_TASK_ID is the entry. Entries with nproc N run N tasks per node through srun,
            each given WORLD_SIZE=SLURM_NTASKS, RANK=SLURM_PROCID, LOCAL_RANK=SLURM_LOCALID, MASTER_ADDR = the first
            node, MASTER_PORT from the job id. Entries that wait for others are submitted as later stages by

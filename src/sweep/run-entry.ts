@@ -24,7 +24,7 @@ export function entryStatus(out: string, e: SweepEntry): EntryStatus {
 const FREE = new Set(['version', 'device', 'threads', 'dataDir']);
 
 /** Refuses to continue or skip a run whose saved settings are not the entry's (the grid changed since). */
-function checkSameRun(dir: string, e: SweepEntry): TrainConfig {
+export function checkSameRun(dir: string, e: SweepEntry): TrainConfig {
   let saved: TrainConfig;
   try {
     saved = JSON.parse(fs.readFileSync(configFile(dir), 'utf8')) as TrainConfig;

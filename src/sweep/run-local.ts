@@ -9,7 +9,7 @@ import { readLog } from '../training/run-log';
 import { EpochRecord } from '../training/run-format';
 import { bestRecord } from '../training/summary';
 import { SweepEntry, entryDir } from './grid';
-import { EntryStatus, entryStatus } from './run-entry';
+import { EntryStatus, checkSameRun, entryStatus } from './run-entry';
 
 /** The `cfa` command line of this installation. */
 export const CFA_BIN = path.join(__dirname, '../../../bin/cfa.js');
@@ -61,7 +61,9 @@ export async function runLocal(s: LocalSweep): Promise<number> {
   const failed = new Set<number>();
   const queue: SweepEntry[] = [];
   for (const e of s.entries) {
-    if (entryStatus(s.out, e) === 'finished') {
+    const status = entryStatus(s.out, e);
+    if (status !== 'new') checkSameRun(entryDir(s.out, e), e);
+    if (status === 'finished') {
       done.add(e.index);
       log(`${tag(e)}  skipped: finished (${runFigures(readLog(entryDir(s.out, e)))})`);
     } else queue.push(e);

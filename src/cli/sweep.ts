@@ -137,7 +137,9 @@ async function runIndex(ref: string, out: string, grid: Grid, e: SweepEntry, val
     while (entryStatus(out, grid.entries[e.after]) !== 'finished') await sleep(30_000);
   }
   if (e.nproc > 1 && process.env.WORLD_SIZE === undefined) {
-    const per = threadsPerJob(e.nproc, threads ?? threadsPerJob(1));
+    // Threads per rank: the entry's --threads divided, else CFA_NUM_THREADS (per process, as cluster jobs set it), else the cores divided.
+    const env = Number(process.env.CFA_NUM_THREADS);
+    const per = threads !== undefined ? threadsPerJob(e.nproc, threads) : env >= 1 ? Math.floor(env) : threadsPerJob(e.nproc);
     const rest = argv.filter((_, i) => argv[i] !== '--threads' && argv[i - 1] !== '--threads');
     return launchRanks([process.execPath, CFA_BIN, 'sweep', ...rest, '--threads', String(per)], e.nproc, per);
   }

@@ -28,7 +28,7 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Runs `argv` as `nproc` local ranks (`threads` CPU threads each) and resolves with the first non-zero exit code, or 0;
+ * Runs `argv` as `nproc` local ranks (`threads` CPU threads each) and resolves with the exit code of the first rank to fail, or 0;
  * when one rank fails the others are stopped.
  */
 export async function launchRanks(argv: string[], nproc: number, threads: number): Promise<number> {
@@ -36,13 +36,15 @@ export async function launchRanks(argv: string[], nproc: number, threads: number
   const children = rankEnvironments(nproc, port).map((env) =>
     spawn(argv[0], argv.slice(1), { stdio: 'inherit', env: { ...process.env, ...env, CFA_NUM_THREADS: String(threads) } }),
   );
-  const codes = await Promise.all(
+  let first = 0;
+  await Promise.all(
     children.map(
       (c, r) =>
         new Promise<number>((resolve) => {
           c.on('exit', (code, signal) => {
             const status = code ?? (signal ? 128 : 1);
-            if (status !== 0) {
+            if (status !== 0 && first === 0) {
+              first = status;
               process.stderr.write(`rank ${r} exited with ${signal ?? `code ${code}`}\n`);
               for (const o of children) if (o !== c && o.exitCode === null) o.kill('SIGTERM');
             }
@@ -51,5 +53,5 @@ export async function launchRanks(argv: string[], nproc: number, threads: number
         }),
     ),
   );
-  return codes.find((c) => c !== 0) ?? 0;
+  return first;
 }

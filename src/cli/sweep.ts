@@ -26,6 +26,7 @@ const options = {
   device: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   emit: { type: 'string' },
+  file: { type: 'string' },
   command: { type: 'string' },
   'job-name': { type: 'string' },
   'max-parallel': { type: 'string' },
@@ -85,7 +86,7 @@ Options:
   --list                  print the entries
   --quiet                 no per-epoch lines (--index)
 
-Cluster files (--emit slurm writes DIR/sweep.sbatch, --emit k8s writes DIR/sweep-job.yaml):
+Cluster files (--emit slurm writes DIR/sweep.sbatch, --emit k8s writes ./<job name>.yaml; --file PATH elsewhere):
   --command CMD           how the nodes run cfa (default "cfa"; e.g. "npx cfa" in a checkout)
   --job-name NAME         default cfa-<grid name>
   --max-parallel P        runs at once (Slurm array %P, Kubernetes parallelism)
@@ -95,8 +96,9 @@ Cluster files (--emit slurm writes DIR/sweep.sbatch, --emit k8s writes DIR/sweep
            each given WORLD_SIZE=SLURM_NTASKS, RANK=SLURM_PROCID, LOCAL_RANK=SLURM_LOCALID, MASTER_ADDR = the first
            node, MASTER_PORT from the job id. Entries that wait for others are submitted as later stages by
            DIR/sweep-submit.sh (sbatch --dependency=afterok).
-  k8s:     --image IMAGE (required), --volume CLAIM:PATH (a PersistentVolumeClaim mounted at PATH; --out and a grid
-           file should lie on it), --gpus N (nvidia.com/gpu), --mem M (memory), --namespace NS
+           DIR and a grid file are written as absolute paths: the nodes must see them (a shared file system).
+  k8s:     --image IMAGE (required), --volume CLAIM:PATH (a PersistentVolumeClaim mounted at PATH; DIR and a grid
+           file are paths inside the container and should lie on it), --gpus N (nvidia.com/gpu), --mem M (memory), --namespace NS
            JOB_COMPLETION_INDEX is the entry; multi-process entries start their ranks inside the pod.
 `;
 }
@@ -170,22 +172,26 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (out === undefined) throw new UserError('--out DIR is required (the folder of the sweep\'s run directories)');
-  fs.mkdirSync(out, { recursive: true });
-  writeSweepJson(out, grid);
+  // For Kubernetes, DIR is a path inside the containers: nothing is written there from here.
+  if (values.emit !== 'k8s') {
+    fs.mkdirSync(out, { recursive: true });
+    writeSweepJson(out, grid);
+  }
   const common = { command: (values.command as string | undefined) ?? 'cfa', jobName: k8sName((values['job-name'] as string | undefined) ?? `cfa-${path.basename(ref).replace(/\.(ya?ml|json)$/i, '')}`), maxParallel: optInt(values['max-parallel'], '--max-parallel'), cpusPerTask: optInt(values['cpus-per-task'], '--cpus-per-task') };
   if (values.emit !== undefined) {
     const source = ref in NAMED_GRIDS && !fs.existsSync(ref) ? ref : path.resolve(ref);
     if (values.emit === 'slurm') {
-      const file = path.join(out, 'sweep.sbatch');
+      const file = (values.file as string | undefined) ?? path.join(out, 'sweep.sbatch');
       const files = slurmScript(
         { ...common, source, out: path.resolve(out), entries: grid.entries, nodes: optInt(values.nodes, '--nodes'), gres: values.gres as string | undefined, partition: values.partition as string | undefined, time: values.time as string | undefined, mem: values.mem as string | undefined, sbatch: values.sbatch as string[] | undefined },
         path.resolve(file),
       );
+      fs.mkdirSync(path.join(out, 'logs'), { recursive: true }); // Slurm does not create the --output folder
       writeFileAtomic(file, files.script);
       fs.chmodSync(file, 0o755);
       console.log(`wrote ${file} (${n} array tasks)`);
       if (files.submit) {
-        const submit = path.join(out, 'sweep-submit.sh');
+        const submit = file.replace(/(\.sbatch)?$/, '-submit.sh');
         writeFileAtomic(submit, files.submit);
         fs.chmodSync(submit, 0o755);
         console.log(`wrote ${submit}: some entries wait for others; submit with: bash ${submit}`);
@@ -194,7 +200,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (values.emit === 'k8s') {
       if (values.image === undefined) throw new UserError('--emit k8s: --image IMAGE is required (a container image with cfa installed)');
-      const file = path.join(out, 'sweep-job.yaml');
+      const file = (values.file as string | undefined) ?? `${common.jobName}.yaml`;
       writeFileAtomic(file, k8sManifest({ ...common, source: ref, out, entries: grid.entries, image: values.image as string, volume: values.volume as string | undefined, namespace: values.namespace as string | undefined, gpus: optInt(values.gpus, '--gpus'), memory: values.mem as string | undefined }));
       console.log(`wrote ${file} (${n} completions); start it with: kubectl apply -f ${file}`);
       return 0;

@@ -44,7 +44,7 @@ export function slurmScript(o: SlurmOptions, scriptPath: string): SlurmFiles {
     '#!/bin/bash',
     `# cfa sweep ${o.source}: ${o.entries.length} runs under ${o.out}, one array task per entry (SLURM_ARRAY_TASK_ID = the`,
     `# entry's index; list them with: cfa sweep ${o.source} --list).`,
-    st.length > 1 ? `# Entries wait for others: submit with  bash ${shellQuote(scriptPath.replace(/\.sbatch$/, '') + '-submit.sh')}` : `# Submit with:  sbatch ${shellQuote(scriptPath)}`,
+    st.length > 1 ? `# Entries wait for others: submit with  bash ${shellQuote(scriptPath.replace(/(\.sbatch)?$/, '-submit.sh'))}` : `# Submit with:  sbatch ${shellQuote(scriptPath)}`,
     '# Rerunning skips finished runs and resumes interrupted ones.',
     `#SBATCH --job-name=${o.jobName}`,
     `#SBATCH --array=${arrayRanges(st[0])}${cap}`,

@@ -47,6 +47,7 @@ test('Slurm, one process per entry: the #SBATCH fields, and the array task runs 
     const file = path.join(s.out, 'sweep.sbatch');
     assert.match(r.stdout, new RegExp(`wrote ${file} \\(4 array tasks\\)`));
     assert.ok(!fs.existsSync(path.join(s.out, 'sweep-submit.sh')), 'one stage: no submit script');
+    assert.ok(fs.statSync(path.join(s.out, 'logs')).isDirectory(), 'the --output folder exists before sbatch');
     const script = fs.readFileSync(file, 'utf8');
     assert.ok(script.startsWith('#!/bin/bash\n'));
     assert.deepEqual(sbatchLines(script), [
@@ -124,8 +125,9 @@ test('Slurm, paper-table1: FRL waits for TRADES as a second stage submitted with
 test('Kubernetes: an Indexed Job manifest, field by field, whose container runs the entry of JOB_COMPLETION_INDEX', () => {
   const s = setup(1);
   try {
-    const r = cfa([s.grid, '--out', s.out, '--emit', 'k8s', '--image', 'registry.example/cfa:0.1', '--volume', 'sweeps:/data', '--gpus', '1', '--mem', '8Gi', '--cpus-per-task', '4', '--max-parallel', '2', '--namespace', 'ml', '--command', `node ${s.recorder}`]);
-    const file = path.join(s.out, 'sweep-job.yaml');
+    const r = cfa([s.grid, '--out', s.out, '--emit', 'k8s', '--image', 'registry.example/cfa:0.1', '--volume', 'sweeps:/data', '--gpus', '1', '--mem', '8Gi', '--cpus-per-task', '4', '--max-parallel', '2', '--namespace', 'ml', '--command', `node ${s.recorder}`, '--file', path.join(s.dir, 'job.yaml')]);
+    const file = path.join(s.dir, 'job.yaml');
+    assert.ok(!fs.existsSync(s.out), 'nothing written to the container path');
     assert.match(r.stdout, /4 completions/);
     const job = YAML.parse(fs.readFileSync(file, 'utf8'));
     assert.equal(job.apiVersion, 'batch/v1');

@@ -88,7 +88,9 @@ export async function runLocal(s: LocalSweep): Promise<number> {
           log(`${tag(e)}  ${how} in ${secs} s (${runFigures(readLog(entryDir(s.out, e)))})`);
         } else {
           failed.add(e.index);
-          const last = fs.readFileSync(file, 'utf8').trim().split('\n').pop() ?? '';
+          // The command's error line (an error message may continue on further lines), else the last line.
+          const text = fs.readFileSync(file, 'utf8').trim().split('\n');
+          const last = [...text].reverse().find((l) => l.startsWith('cfa ')) ?? text[text.length - 1] ?? '';
           log(`${tag(e)}  FAILED (${signal ?? `exit ${code}`}) after ${secs} s: ${last}  [log: ${file}]`);
         }
         pump();

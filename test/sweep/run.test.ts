@@ -147,3 +147,16 @@ test('cfa report SWEEP_DIR prints the Table 1 view: mean ± std over the seeds',
   }
   assert.ok(fs.existsSync(file(data, 'report', 'report.html')));
 });
+
+test('a failing entry is reported with its log, and the entry that comes after it is not run', () => {
+  const g = file(data, 'failing.yaml');
+  fs.writeFileSync(g, `base: { dataset: fashion-mnist, dataDir: ${file(data, 'no-such-folder')}, epochs: 1 }\nmethods:\n  a: { method: at }\n  b: { method: at, after: a }\n`);
+  const out = file(data, 'F');
+  const r = sweep([g, '--out', out, '--jobs', '2']);
+  assert.equal(r.status, 1);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0], new RegExp(`^\\[1/2\\] a-seed0 {2}FAILED \\(exit 2\\) after \\d+ s: cfa sweep: .*no-such-folder.* \\[log: ${file(out, 'logs', 'a-seed0.log')}\\]$`));
+  assert.equal(lines[1], '[2/2] b-seed0  not run: it waits for a-seed0, which failed');
+  assert.equal(lines[2], '2 of 2 runs failed; rerun the same command to retry them (finished runs are skipped)');
+  assert.ok(!fs.existsSync(file(out, 'logs', 'b-seed0.log')));
+});

@@ -175,7 +175,6 @@ export function expandGrid(raw: unknown, source: string, version: string, out?: 
         if (presets.length) settings.preset = presets;
         let config: PendingConfig;
         try {
-          presetInputs(presets);
           config = resolveConfig(mergeInputs(...presetInputs(presets), settings), version);
         } catch (e) {
           if (e instanceof UserError) throw new UserError(`${source}: entry ${name}: ${e.message}`);

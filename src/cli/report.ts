@@ -35,6 +35,19 @@ function parseWindow(text: string): [number, number] {
   return [a, b];
 }
 
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of text.split(/\s+/)) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  return [...lines, line].join('\n');
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
@@ -65,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   const written = await writeRunReport(expanded.dirs, { out, windows, models, png: !values['no-png'], version });
   for (const n of [...expanded.notes, ...written.notes]) console.log(`note: ${n}`);
   const table1 = written.tables.find((t) => t.id === 'comparison');
-  if (expanded.sweep && table1) console.log(`${toText(table1)}\n`);
+  if (expanded.sweep && table1) console.log(`${toText(table1)}\n${wrap(table1.caption, 118)}\n`);
   console.log(`wrote ${written.html} and ${written.files.length - 1} figure and table files under ${out}`);
   return 0;
 }

@@ -9,6 +9,7 @@ const commands: Record<string, () => Command> = {
   eval: () => require('./eval'),
   toy: () => require('./toy'),
   report: () => require('./report'),
+  sweep: () => require('./sweep'),
 };
 
 function version(): string {

@@ -2,13 +2,17 @@
 import { UserError } from '../errors';
 import { writeRunReport } from '../reports/report';
 import { MODEL_KINDS, ModelKind } from '../reports/run-groups';
+import { expandSweepDirs } from '../reports/sweep-dirs';
+import { toText } from '../reports/table';
 import { parseFlags, parseInteger } from './args';
 
 export const summary = 'tables and figures (HTML, SVG, PNG, CSV, JSON) from run directories';
 
 const HELP = `usage: cfa report RUN_DIR... [--out DIR] [--window A-B]... [--models LIST] [--no-png]
+       cfa report SWEEP_DIR                (the runs of a cfa sweep; prints the Table 1 view, mean ± std over seeds)
 
-Reads each RUN_DIR (config.json, log.jsonl, optional eval-*.json) and writes DIR/report.html (self-contained),
+Reads each RUN_DIR (config.json, log.jsonl, optional eval-*.json; a sweep folder stands for its run directories)
+and writes DIR/report.html (self-contained),
 DIR/figures/*.svg|png and DIR/tables/*.csv|json:
   - Table 1 style comparison (best and last checkpoint, clean and robust, average / worst class, mean ± std over
     runs that differ only by seed), from eval-*.json when present, else the numbers logged during training
@@ -29,6 +33,19 @@ function parseWindow(text: string): [number, number] {
   const b = parseInteger(m[2], '--window', 1);
   if (a > b) throw new UserError(`--window: expected A ≤ B, got '${text}'`);
   return [a, b];
+}
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of text.split(/\s+/)) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  return [...lines, line].join('\n');
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -57,8 +74,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   const version = (require('../../../package.json') as { version: string }).version;
   const out = (values.out as string | undefined) ?? 'report';
-  const written = await writeRunReport(positionals, { out, windows, models, png: !values['no-png'], version });
-  for (const n of written.notes) console.log(`note: ${n}`);
+  const expanded = expandSweepDirs(positionals);
+  const written = await writeRunReport(expanded.dirs, { out, windows, models, png: !values['no-png'], version });
+  for (const n of [...expanded.notes, ...written.notes]) console.log(`note: ${n}`);
+  const table1 = written.tables.find((t) => t.id === 'comparison');
+  if (expanded.sweep && table1) console.log(`${toText(table1)}\n${wrap(table1.caption, 118)}\n`);
   console.log(`wrote ${written.html} and ${written.files.length - 1} figure and table files under ${out}`);
   return 0;
 }

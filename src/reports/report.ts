@@ -212,7 +212,7 @@ function configPairs(g: RunGroup): [string, string][] {
 }
 
 /** Loads the runs, builds and renders everything and writes OUT/report.html, OUT/figures/*, OUT/tables/*. */
-export async function writeRunReport(dirs: string[], opts: ReportOptions): Promise<WrittenReport & { notes: string[] }> {
+export async function writeRunReport(dirs: string[], opts: ReportOptions): Promise<WrittenReport & { notes: string[]; tables: Table[] }> {
   const runs = dirs.map(loadRun);
   const built = buildReport(runs, opts);
   const rendered = new Map<string, RenderedFigure>();
@@ -227,5 +227,5 @@ export async function writeRunReport(dirs: string[], opts: ReportOptions): Promi
   ];
   const html = renderHtml('Class-wise robustness report', intro, built.sections);
   const written = writeReport(opts.out, 'report.html', html, [...rendered.values()], built.tables);
-  return { ...written, notes: built.notes };
+  return { ...written, notes: built.notes, tables: built.tables };
 }

@@ -1,0 +1,66 @@
+// One sweep entry in this process: a new run, nothing for a finished one, `--resume` for an interrupted one. A finished
+// run has the record of its last epoch in log.jsonl; an interrupted one has config.json and a resume state.
+import * as fs from 'fs';
+import { UserError } from '../errors';
+import { TrainConfig } from '../training/config';
+import { PendingConfig } from '../training/defaults';
+import { logFile, readLog } from '../training/run-log';
+import { stateFile } from '../training/run-state';
+import { TrainRunResult, configFile, trainRun } from '../training/train-run';
+import { SweepEntry, entryDir } from './grid';
+
+/** new: nothing there; finished: all epochs logged; interrupted: resumable; restart: config.json but no completed epoch. */
+export type EntryStatus = 'new' | 'finished' | 'interrupted' | 'restart';
+
+export function entryStatus(out: string, e: SweepEntry): EntryStatus {
+  const dir = entryDir(out, e);
+  if (!fs.existsSync(configFile(dir))) return 'new';
+  const log = readLog(dir);
+  if (log.length && log[log.length - 1].epoch >= e.config.epochs - 1) return 'finished';
+  return fs.existsSync(stateFile(dir)) ? 'interrupted' : 'restart';
+}
+
+/** Fields that may differ between the grid and a saved run without making it another run. */
+const FREE = new Set(['version', 'device', 'threads', 'dataDir']);
+
+/** Refuses to continue or skip a run whose saved settings are not the entry's (the grid changed since). */
+export function checkSameRun(dir: string, e: SweepEntry): TrainConfig {
+  let saved: TrainConfig;
+  try {
+    saved = JSON.parse(fs.readFileSync(configFile(dir), 'utf8')) as TrainConfig;
+  } catch (err) {
+    throw new UserError(`${configFile(dir)}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  for (const [k, v] of Object.entries(e.config)) {
+    if (FREE.has(k)) continue;
+    const a = JSON.stringify((saved as Record<string, unknown>)[k]);
+    if (a !== JSON.stringify(v)) {
+      throw new UserError(`${dir} holds a run with other settings than entry ${e.name} (field '${k}': saved ${a ?? 'unset'}, grid ${JSON.stringify(v)}); move it away or choose another --out`);
+    }
+  }
+  return saved;
+}
+
+export interface EntryResult {
+  status: EntryStatus;
+  result?: TrainRunResult;
+}
+
+/** Runs entry `e` under `out` (skips it when finished, resumes it when interrupted); `threads` overrides the setting. */
+export async function runEntry(out: string, e: SweepEntry, o: { threads?: number; device?: string; quiet?: boolean } = {}): Promise<EntryResult> {
+  const dir = entryDir(out, e);
+  const status = entryStatus(out, e);
+  const overrides = { ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(o.device !== undefined ? { device: o.device } : {}) };
+  if (status !== 'new') checkSameRun(dir, e);
+  if (status === 'finished') return { status };
+  if (status === 'interrupted') {
+    const saved = checkSameRun(dir, e);
+    return { status, result: await trainRun({ ...saved, ...overrides } as PendingConfig, { runDir: dir, resume: true, quiet: o.quiet }) };
+  }
+  if (status === 'restart') {
+    // Stopped before its first epoch completed: nothing to keep.
+    fs.rmSync(configFile(dir));
+    fs.rmSync(logFile(dir), { force: true });
+  }
+  return { status, result: await trainRun({ ...e.config, ...overrides }, { runDir: dir, quiet: o.quiet }) };
+}

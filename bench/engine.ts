@@ -2,12 +2,15 @@
 //   W1: one PGD-10 adversarial-training step, SmallCNN, 28×28×1, batch 128 (10 × forward + input gradient + sign step
 //       + projection, then forward/backward on the weights + SGD);
 //   W2: PreActResNet-18 forward+backward, batch 32, 32×32×3.
-// Both sides use the same libtorch build, thread count and allocator settings (see runPython). Ours stores weights
-// and inputs channels-last, as createModel does for every cfa model; the ratio is against PyTorch's default layout,
-// and PyTorch's own channels-last time is reported beside it.
+// Both sides use the same libtorch build, thread count and allocator settings (see pythonEnv), and run in alternating
+// blocks (bench/paired.ts): the ratio is the median of the per-round ratios. Ours stores weights and inputs
+// channels-last, as createModel does for every cfa model; the ratio is against PyTorch's default layout, and PyTorch's
+// own channels-last time is reported beside it.
 import { F, Tensor, getNumThreads, grad, manualSeed, rand, randLike, randint, tidy, torchVersion, noGrad } from '../src/engine';
 import { Module, SGD, createNetwork } from '../src/nn';
-import { runPython, timeSteps } from './timing';
+import { describeHost, hostLine } from './host';
+import { Paired, TorchWorker, alternate, ratioText, summarize } from './paired';
+import { timeSteps } from './timing';
 
 const FWD_FLOPS = {
   // 2·MACs per image of one forward pass, counted from the layer lists.
@@ -40,8 +43,9 @@ export function pgdTrainStep(model: Module, opt: SGD, x: Tensor, y: Tensor, eps 
 }
 
 export async function run(opts: { json: boolean; quick?: boolean }): Promise<Record<string, unknown>> {
-  const w1Steps = opts.quick ? 3 : 10;
-  const w2Steps = opts.quick ? 3 : 10;
+  const rounds = opts.quick ? 3 : 9;
+  const steps = 2; // steps per block: W1 ≈ 0.3-0.6 s, W2 ≈ 0.4-0.8 s a step on 2 cores
+  const host = describeHost();
   manualSeed(0);
   const small = createNetwork({ arch: 'smallcnn', numClasses: 10, inChannels: 1, inputSize: 28 }).train().channelsLast();
   const opt = new SGD(small.parameters(), { lr: 0.01, momentum: 0.9, weightDecay: 5e-4 });
@@ -50,37 +54,51 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
   const prn = createNetwork({ arch: 'prn18', numClasses: 10, inChannels: 3, inputSize: 32 }).train().channelsLast();
   const x2 = rand([32, 3, 32, 32]).channelsLast();
   const y2 = randint(0, 10, [32]);
-
-  const w1 = timeSteps(() => pgdTrainStep(small, opt, x1, y1), w1Steps);
-  const w2 = timeSteps(() => {
+  const w1Step = () => pgdTrainStep(small, opt, x1, y1);
+  const w2Step = () => {
     prn.zeroGrad();
     tidy(() => F.crossEntropy(prn.forward(x2), y2).backward());
-  }, w2Steps);
-  const torch = runPython('engine.py', [String(getNumThreads()), String(w1Steps), String(w2Steps)]) as { w1: number; w2: number; w1_channels_last: number; w2_channels_last: number };
-
-  const w1Flops = 128 * FWD_FLOPS.smallcnn * (10 * 2 + 3);
-  const w2Flops = 32 * FWD_FLOPS.prn18 * 3;
-  const row = (ours: number, theirs: number, theirsCl: number, images: number, flops: number) => ({
-    ours_s: round(ours),
-    torch_s: round(theirs),
-    ratio: round(ours / theirs),
-    torch_channels_last_s: round(theirsCl),
-    ratio_vs_torch_channels_last: round(ours / theirsCl),
-    ours_images_per_s: round(images / ours),
-    torch_images_per_s: round(images / theirs),
-    ours_gflops: round(flops / ours / 1e9),
-    torch_gflops: round(flops / theirs / 1e9),
-  });
-  const result = { threads: getNumThreads(), libtorch: torchVersion(), w1: row(w1, torch.w1, torch.w1_channels_last, 128, w1Flops), w2: row(w2, torch.w2, torch.w2_channels_last, 32, w2Flops) };
-  if (!opts.json) {
-    console.log(`engine (libtorch ${result.libtorch}, ${result.threads} threads)`);
-    console.log(`  W1 PGD-10 AT step, SmallCNN b128: ours ${result.w1.ours_s}s  torch ${result.w1.torch_s}s  ratio ${result.w1.ratio} (torch channels-last ${result.w1.torch_channels_last_s}s)  (${result.w1.ours_gflops} vs ${result.w1.torch_gflops} GFLOP/s)`);
-    console.log(`  W2 PRN-18 fwd+bwd b32:            ours ${result.w2.ours_s}s  torch ${result.w2.torch_s}s  ratio ${result.w2.ratio} (torch channels-last ${result.w2.torch_channels_last_s}s)  (${result.w2.ours_gflops} vs ${result.w2.torch_gflops} GFLOP/s)`);
+  };
+  const torch = new TorchWorker('engine.py');
+  try {
+    const workload = async (ours: () => void, name: string) => {
+      timeSteps(ours, 1, 1); // warm-up, untimed
+      await torch.time(name, 1);
+      await torch.time(`${name}_channels_last`, 1);
+      const t = await alternate(rounds, {
+        ours: () => timeSteps(ours, steps, 0),
+        torch: () => torch.time(name, steps),
+        torch_channels_last: () => torch.time(`${name}_channels_last`, steps),
+      });
+      return { vsDefault: summarize(t.ours, t.torch), vsChannelsLast: summarize(t.ours, t.torch_channels_last) };
+    };
+    const w1 = await workload(w1Step, 'w1');
+    const w2 = await workload(w2Step, 'w2');
+    const w1Flops = 128 * FWD_FLOPS.smallcnn * (10 * 2 + 3);
+    const w2Flops = 32 * FWD_FLOPS.prn18 * 3;
+    const row = (p: { vsDefault: Paired; vsChannelsLast: Paired }, images: number, flops: number, goal: number) => ({
+      ...p.vsDefault,
+      goal: `ratio ≤ ${goal}`,
+      torch_channels_last_s: p.vsChannelsLast.torch_s,
+      ratio_vs_torch_channels_last: p.vsChannelsLast.ratio,
+      ours_images_per_s: round(images / p.vsDefault.ours_s),
+      torch_images_per_s: round(images / p.vsDefault.torch_s),
+      ours_gflops: round(flops / p.vsDefault.ours_s / 1e9),
+      torch_gflops: round(flops / p.vsDefault.torch_s / 1e9),
+    });
+    const result = { host, threads: getNumThreads(), libtorch: torchVersion(), w1: row(w1, 128, w1Flops, 0.8), w2: row(w2, 32, w2Flops, 1.0) };
+    if (!opts.json) {
+      console.log(`engine: ${hostLine(host)}`);
+      console.log(`  W1 PGD-10 AT step, SmallCNN b128: ours ${result.w1.ours_s}s  torch ${result.w1.torch_s}s  ${ratioText(w1.vsDefault)}, goal ≤ 0.8 (torch channels-last ${result.w1.torch_channels_last_s}s, ratio ${result.w1.ratio_vs_torch_channels_last})`);
+      console.log(`  W2 PRN-18 fwd+bwd b32:            ours ${result.w2.ours_s}s  torch ${result.w2.torch_s}s  ${ratioText(w2.vsDefault)}, goal ≤ 1.0 (torch channels-last ${result.w2.torch_channels_last_s}s, ratio ${result.w2.ratio_vs_torch_channels_last})`);
+    }
+    return result;
+  } finally {
+    torch.close();
+    small.dispose();
+    prn.dispose();
+    opt.dispose();
   }
-  small.dispose();
-  prn.dispose();
-  opt.dispose();
-  return result;
 }
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;

@@ -15,19 +15,23 @@ export function timeSteps(fn: () => void, steps: number, warmup = 2): number {
 export const PYTHON = process.env.CFA_BENCH_PYTHON ?? '/usr/bin/python3';
 
 /**
- * Runs bench/py/<script> with PyTorch under the same conditions as our engine (the same thread count) and at its best
- * on this machine: glibc's mmap and trim thresholds raised, which saves PyTorch about a quarter of a PGD step by not
- * returning activation memory to the kernel every step (our addon caches those blocks itself). Returns its last stdout
- * line parsed as JSON.
+ * The PyTorch side's environment: the same thread count as our engine, and PyTorch at its best on this machine: glibc's
+ * mmap and trim thresholds raised, which saves it about a quarter of a PGD step by not returning activation memory to
+ * the kernel every step (our addon caches those blocks itself).
  */
-export function runPython(script: string, args: string[]): unknown {
-  const env = {
+export function pythonEnv(): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     OMP_NUM_THREADS: String(getNumThreads()),
     MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024),
     MALLOC_TRIM_THRESHOLD_: String(1024 * 1024 * 1024),
     MALLOC_TOP_PAD_: String(64 * 1024 * 1024),
   };
+}
+
+/** Runs bench/py/<script> once under pythonEnv() and returns its last stdout line parsed as JSON. */
+export function runPython(script: string, args: string[]): unknown {
+  const env = pythonEnv();
   const file = path.join(__dirname, '..', '..', 'bench', 'py', script);
   const r = spawnSync(PYTHON, [file, ...args], { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`PyTorch side failed (${PYTHON} ${script}): ${r.stderr || r.error}`);

@@ -6,6 +6,7 @@ import { locateDataset } from '../data/locate';
 import { resolveDevice } from '../engine';
 import { UserError } from '../errors';
 import { createModel, loadCheckpoint } from '../nn';
+import { DEFAULT_BUDGET_SECONDS, sizeToHost } from './budget';
 import { checkpointFile } from './checkpoints';
 import { ConfigInput } from './config';
 import { mergeInputs, resolveConfig } from './defaults';
@@ -24,6 +25,8 @@ export interface CompareOptions {
   quiet?: boolean;
   /** Where the tables go (default stdout). */
   print?: (s: string) => void;
+  /** Seconds the two runs should take on this host (default DEFAULT_BUDGET_SECONDS; 0 keeps the preset's sizes). */
+  budgetSeconds?: number;
 }
 
 export interface CompareSide {
@@ -57,6 +60,13 @@ export async function compareAtCfa(o: CompareOptions): Promise<CompareSide[]> {
   if (o.overrides.dataset === undefined && !fashionMnistAvailable(base.dataDir as string | undefined)) {
     print('Fashion-MNIST was not found; using the toy images of the paper\'s §2 model (two classes: −1 hard, +1 easy).');
     base.dataset = 'toy';
+  }
+  if (base.dataset === 'fashion-mnist') {
+    const sized = sizeToHost(base, o.overrides, o.budgetSeconds ?? DEFAULT_BUDGET_SECONDS, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: 1 }, { validatedModels: 2 }] });
+    if (sized) {
+      print(sized.line);
+      Object.assign(base, sized.overrides);
+    }
   }
   const variants = [
     { label: 'AT', dir: 'at', input: { method: 'at', cfa: { ccm: false, ccr: false, fawa: false, ema: false } } },

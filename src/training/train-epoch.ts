@@ -21,6 +21,8 @@ export interface EpochRun {
   settings: EpochSettings;
   device: string;
   quiet?: boolean;
+  /** Seconds the run expects after this epoch's training, given its seconds per batch (the progress line's ETA). */
+  remainingAfter?: (secondsPerBatch: number) => number;
 }
 
 /** Trains `model` for one epoch; data order and augmentation depend only on (seed, epoch). */
@@ -32,7 +34,7 @@ export function trainEpoch(r: EpochRun): TrainStats {
   let lossSum = 0;
   let seen = 0;
   const it = batches(r.train, r.epoch, { batchSize: cfg.batchSize, shuffle: true, seed: cfg.seed, augment: cfg.augment, padMode: cfg.padMode, device: r.device });
-  const bar = progress({ label: `epoch ${r.epoch + 1}/${cfg.epochs}`, total: it.numBatches, quiet: r.quiet });
+  const bar = progress({ label: `epoch ${r.epoch + 1}/${cfg.epochs}`, total: it.numBatches, quiet: r.quiet, remainingAfter: r.remainingAfter });
   try {
     for (const b of it) {
       try {

@@ -114,7 +114,8 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
     }
     for (let epoch = state.epoch + 1; epoch < cfg.epochs; epoch++) {
       try {
-        state = runEpoch(cfg, m, data, state, epoch, evalOpts, runDir, device, o.quiet ?? false);
+        const eta = etaAfterTraining(cfg, data, records, epoch, Boolean(m.ema), Boolean(m.fawa));
+        state = runEpoch(cfg, m, data, state, epoch, evalOpts, runDir, device, o.quiet ?? false, eta);
       } catch (e) {
         if (e instanceof DivergenceError) {
           const kept = epoch > 0 ? `the state and checkpoints of epoch ${epoch} are kept in ${runDir}` : 'no epoch had completed';
@@ -138,7 +139,23 @@ function emptyAccuracy(k: number): SplitAccuracy {
 
 type State = Omit<RunState, 'record'> & { record?: EpochRecord };
 
-function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch: number, evalOpts: EvalOptions, runDir: string, device: string, quiet: boolean): RunState {
+/**
+ * The ETA after an epoch's training: this epoch's validation, then the remaining epochs at the mean measured epoch
+ * time, or, before any epoch was measured, at the current batch rate with validation (a PGD attack without the weight
+ * update, on each validated model) counted at 0.9 of a training image.
+ */
+function etaAfterTraining(cfg: TrainConfig, data: RunData, records: EpochRecord[], epoch: number, ema: boolean, fawa: boolean) {
+  const later = cfg.epochs - epoch - 1;
+  const models = 1 + Number(ema) + Number(fawa);
+  const validShare = (0.9 * models * data.valid.length) / Math.max(1, data.train.length);
+  return (secondsPerBatch: number) => {
+    const training = secondsPerBatch * Math.ceil(data.train.length / cfg.batchSize);
+    const measured = records.length ? records.reduce((a, r) => a + r.seconds, 0) / records.length : training * (1 + validShare);
+    return training * validShare + later * measured;
+  };
+}
+
+function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch: number, evalOpts: EvalOptions, runDir: string, device: string, quiet: boolean, remainingAfter?: (secondsPerBatch: number) => number): RunState {
   const t0 = performance.now();
   const lr = learningRate(cfg.lrSchedule === 'piecewise' ? { kind: 'piecewise', milestones: cfg.lrMilestones, gamma: cfg.lrGamma } : cfg.lrSchedule === 'cosine' ? { kind: 'cosine', minLr: 0 } : { kind: 'constant' }, epoch, cfg.lr, cfg.epochs);
   m.optimizer.lr = lr;
@@ -146,7 +163,7 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
   const previousT = epoch > 0 ? prev.trainRobustPerClass : undefined;
   const settings = epochSettings(cfg, epoch, previousT, frl);
 
-  const train = trainEpoch({ cfg, model: m.model, optimizer: m.optimizer, train: data.train, epoch, settings, device, quiet });
+  const train = trainEpoch({ cfg, model: m.model, optimizer: m.optimizer, train: data.train, epoch, settings, device, quiet, remainingAfter });
   checkWeights(m.model, epoch);
 
   const validModel = evaluateSplit(m.model, data.valid, evalOpts);

@@ -1,0 +1,156 @@
+// Sizing a short experiment to this host: time a few real PGD training steps, predict the run's length from its image
+// count, and shrink the training set (then the epochs) until the prediction fits the time budget. Used by `cfa train`
+// without arguments and by presets that carry a budget (quick-fmnist), so they take about five minutes on any host.
+import { F, manualSeed, noGrad, rand, randint, tidy } from '../engine';
+import { createModel, SGD } from '../nn';
+import { pgd } from '../attacks/pgd';
+
+export interface BudgetShape {
+  arch: string;
+  numClasses: number;
+  inChannels: number;
+  inputSize: number;
+  batchSize: number;
+  /** PGD steps of the training attack (validation uses the same count). */
+  steps: number;
+  perClass: number;
+  validPerClass: number;
+  testPerClass: number;
+  epochs: number;
+  /** Runs trained one after the other, and how many models each validates per epoch (1 for AT, 2 with FAWA). */
+  runs: { validatedModels: number }[];
+}
+
+export interface BudgetChoice {
+  perClass: number;
+  epochs: number;
+  /** The preset's lr milestones moved with the epochs: the last two epochs keep their decays. */
+  lrMilestones?: number[];
+  /** Measured seconds per training image (one PGD-k adversarial step, amortised over a batch). */
+  secondsPerImage: number;
+  /** Predicted seconds for every run of the experiment with the chosen sizes. */
+  predictedSeconds: number;
+  /** Whether the sizes were reduced from the preset's. */
+  reduced: boolean;
+}
+
+/** Smallest sizes the experiment keeps (fewer images or epochs no longer separate AT from AT+CFA on the hard class). */
+export const BUDGET_FLOOR = { perClass: 200, epochs: 5 };
+
+/** Validation and test images cost a PGD-k attack without the weight update: about this share of a training image. */
+const EVAL_SHARE = 0.9;
+
+/** Seconds per training image of one PGD-k adversarial-training step on this host, from a few timed steps. */
+export function measureSecondsPerImage(s: BudgetShape, timedSteps = 3): number {
+  manualSeed(0);
+  const model = createModel({ arch: s.arch, numClasses: s.numClasses, inChannels: s.inChannels, inputSize: s.inputSize, mean: [0.5], std: [0.5] }).train();
+  const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  try {
+    const x = rand([s.batchSize, s.inChannels, s.inputSize, s.inputSize]);
+    const y = randint(0, s.numClasses, [s.batchSize]);
+    const step = () =>
+      tidy(() => {
+        const adv = pgd(model, x, y, { eps: 0.1, stepSize: 0.025, steps: s.steps });
+        opt.zeroGrad();
+        F.crossEntropy(model.forward(adv), y).backward();
+        opt.step();
+        noGrad(() => model.forward(x));
+      });
+    step(); // warm-up: first-call allocations and kernel selection
+    const t0 = performance.now();
+    for (let i = 0; i < timedSteps; i++) step();
+    x.dispose();
+    y.dispose();
+    return (performance.now() - t0) / 1000 / timedSteps / s.batchSize;
+  } finally {
+    opt.dispose();
+    model.dispose();
+  }
+}
+
+/** Predicted seconds of the whole experiment for the given sizes, at `secondsPerImage`. */
+export function predictSeconds(s: BudgetShape, perClass: number, epochs: number, secondsPerImage: number): number {
+  const k = s.numClasses;
+  let images = 0;
+  for (const r of s.runs) images += epochs * (perClass * k + EVAL_SHARE * r.validatedModels * s.validPerClass * k) + EVAL_SHARE * s.testPerClass * k;
+  return images * secondsPerImage;
+}
+
+/**
+ * The largest sizes, no larger than the preset's, whose predicted time fits `budgetSeconds`: images per class shrink
+ * first (down to BUDGET_FLOOR.perClass), then epochs (down to BUDGET_FLOOR.epochs). A host too slow even for the
+ * floor gets the floor, with its predicted time.
+ */
+export function chooseSizes(s: BudgetShape, budgetSeconds: number, secondsPerImage: number, lrMilestones?: number[]): BudgetChoice {
+  const fits = (pc: number, ep: number) => predictSeconds(s, pc, ep, secondsPerImage) <= budgetSeconds;
+  let perClass = s.perClass;
+  let epochs = s.epochs;
+  if (!fits(perClass, epochs)) {
+    // images per class: the largest multiple of 50 that fits (or the floor)
+    perClass = Math.max(BUDGET_FLOOR.perClass, Math.min(s.perClass, 50 * Math.floor(largest((pc) => fits(pc, epochs), BUDGET_FLOOR.perClass, s.perClass) / 50)));
+    while (!fits(perClass, epochs) && epochs > BUDGET_FLOOR.epochs) epochs--;
+  }
+  const shift = s.epochs - epochs;
+  return {
+    perClass,
+    epochs,
+    lrMilestones: lrMilestones && shift > 0 ? lrMilestones.map((m) => Math.max(1, m - shift)) : lrMilestones,
+    secondsPerImage,
+    predictedSeconds: predictSeconds(s, perClass, epochs, secondsPerImage),
+    reduced: perClass !== s.perClass || epochs !== s.epochs,
+  };
+}
+
+/** Largest integer v in [lo, hi] with ok(v), or lo when none (ok is monotone: true up to some point). */
+function largest(ok: (v: number) => boolean, lo: number, hi: number): number {
+  if (!ok(lo)) return lo;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** "4 min 50 s". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+}
+
+/** Default budget of the sized experiments (`cfa train` without arguments, --preset quick-fmnist). */
+export const DEFAULT_BUDGET_SECONDS = 300;
+
+/**
+ * Sizes a partial configuration (a preset with the user's settings merged) to `budgetSeconds` on this host, unless the
+ * user fixed the size themselves (`userSet` has perClass or epochs) or the budget is 0. Returns the settings to merge
+ * over it and the line saying what was chosen, or nothing when the preset's sizes stand.
+ */
+export function sizeToHost(
+  input: { arch?: unknown; batchSize?: unknown; steps?: unknown; perClass?: unknown; validPerClass?: unknown; testPerClass?: unknown; epochs?: unknown; lrMilestones?: unknown },
+  userSet: { perClass?: unknown; epochs?: unknown },
+  budgetSeconds: number,
+  shape: { numClasses: number; inChannels: number; inputSize: number; runs: { validatedModels: number }[] },
+): { overrides: { perClass: number; epochs: number; lrMilestones?: number[] }; line: string } | undefined {
+  if (!(budgetSeconds > 0) || userSet.perClass !== undefined || userSet.epochs !== undefined) return undefined;
+  const s: BudgetShape = {
+    arch: String(input.arch),
+    batchSize: Number(input.batchSize),
+    steps: Number(input.steps),
+    perClass: Number(input.perClass),
+    validPerClass: Number(input.validPerClass),
+    testPerClass: Number(input.testPerClass),
+    epochs: Number(input.epochs),
+    ...shape,
+  };
+  const perImage = measureSecondsPerImage(s);
+  const c = chooseSizes(s, budgetSeconds, perImage, input.lrMilestones as number[] | undefined);
+  const what = `${c.perClass} training images per class, ${c.epochs} epochs`;
+  const measured = `${(1000 * perImage * s.batchSize).toFixed(0)} ms per PGD-${s.steps} training step of ${s.batchSize} images`;
+  const line = c.reduced
+    ? `Sized for this host (${measured}): ${what} instead of ${s.perClass} and ${s.epochs}, about ${formatDuration(c.predictedSeconds)} in all (budget ${formatDuration(budgetSeconds)}; --budget 0 runs the full size).`
+    : `Full size on this host (${measured}): ${what}, about ${formatDuration(c.predictedSeconds)} in all.`;
+  return { overrides: { perClass: c.perClass, epochs: c.epochs, ...(c.lrMilestones ? { lrMilestones: c.lrMilestones } : {}) }, line };
+}

@@ -12,6 +12,8 @@ import { SGD, createNetwork } from '../src/nn';
 import { ImageDataset, LoaderOptions, batches, loadDataset, readCifar10 } from '../src/data';
 import { tempDir, writeCifar10, writeMnist } from '../test/data/formats';
 import { pgdTrainStep } from './engine';
+import { describeHost, hostLine } from './host';
+import { alternate, quantile } from './paired';
 
 /** Seconds and images/s of one pass over `ds` with no consumer (batches are disposed at once). */
 function loaderPass(ds: ImageDataset, opts: LoaderOptions): { seconds: number; imagesPerSec: number } {
@@ -64,20 +66,29 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
     const cifarOpts: LoaderOptions = { batchSize: 128, shuffle: true, seed: 0, augment: 'crop-flip', padMode: 'reflect' };
     const fmnistOpts: LoaderOptions = { batchSize: 128, shuffle: true, seed: 0, augment: 'none' };
     loaderPass(cifar, { ...cifarOpts, prefetch: 0 }); // warm-up (JIT) pass, not reported
-    const inThread = loaderPass(cifar, { ...cifarOpts, prefetch: 0 });
+    // Throughputs are the median of several passes, the in-thread and worker passes alternating, so that a host whose
+    // speed drifts moves both alike; the D3 shares are ratios within one loop and need no pairing.
+    const passes = await alternate(opts.quick ? 3 : 7, {
+      inThread: () => loaderPass(cifar, { ...cifarOpts, prefetch: 0 }).seconds,
+      worker: () => loaderPass(cifar, cifarOpts).seconds,
+    });
+    const median = (v: number[]) => quantile([...v].sort((a, b) => a - b), 0.5);
+    const passResult = (secs: number[]) => ({ seconds: round(median(secs)), imagesPerSec: Math.round(cifar.length / median(secs)), passes: secs.length });
+    const inThread = passResult(passes.inThread);
     const result = {
+      host: describeHost(),
       threads: getNumThreads(),
       d1_cifar10_read_images_per_s: Math.round(cifar.length / readSec),
       d1d2_cifar10_read_augment_batch_images_per_s: Math.round(cifar.length / (readSec + inThread.seconds)),
       d2_cifar10_crop_flip_in_thread: inThread,
-      d2_cifar10_crop_flip_worker: loaderPass(cifar, cifarOpts),
+      d2_cifar10_crop_flip_worker: passResult(passes.worker),
       d3_fashion_mnist_pgd10_worker: atShare(fmnist, fmnistOpts, steps),
       d3_fashion_mnist_pgd10_in_thread: atShare(fmnist, { ...fmnistOpts, prefetch: 0 }, steps),
       d3_cifar10_pgd10_worker: atShare(cifar, cifarOpts, steps),
       d3_cifar10_pgd10_in_thread: atShare(cifar, { ...cifarOpts, prefetch: 0 }, steps),
     };
     if (!opts.json) {
-      console.log(`data (${result.threads} threads, batch 128)`);
+      console.log(`data: ${hostLine(result.host)}, batch 128`);
       console.log(`  D1 read CIFAR-10 binary:          ${result.d1_cifar10_read_images_per_s} images/s`);
       console.log(`  D2 crop+flip+batch, in thread:    ${result.d2_cifar10_crop_flip_in_thread.imagesPerSec} images/s`);
       console.log(`  D1+D2 read+crop+flip+batch:       ${result.d1d2_cifar10_read_augment_batch_images_per_s} images/s`);

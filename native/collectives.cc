@@ -181,21 +181,32 @@ void init(const std::string& backend, const std::string& addr, int port, int ran
   g->rank = rank;
   g->world = worldSize;
   g->timeout = Ms(static_cast<int64_t>(timeoutSec * 1000));
-  g->store = connect(*g, rank == 0);
   if (backend == "gloo") {
-#ifdef USE_C10D_GLOO
-    g->pg = glooGroup(*g);
-#else
+#ifndef USE_C10D_GLOO
     throw std::runtime_error("this build has no Gloo backend (the Gloo headers, libgloo-dev, were missing at build time)");
 #endif
   } else if (backend == "nccl") {
-#ifdef USE_C10D_NCCL
-    g->pg = ncclGroup(*g);
-#else
+#ifndef USE_C10D_NCCL
     throw std::runtime_error("this build has no NCCL backend: rebuild with LIBTORCH set to a CUDA libtorch (with nccl.h and the CUDA headers found), or use the gloo backend");
 #endif
   } else {
     throw std::invalid_argument("unknown backend '" + backend + "' (expected gloo or nccl)");
+  }
+  try {
+    g->store = connect(*g, rank == 0);
+#ifdef USE_C10D_GLOO
+    if (backend == "gloo") g->pg = glooGroup(*g);
+#endif
+#ifdef USE_C10D_NCCL
+    if (backend == "nccl") g->pg = ncclGroup(*g);
+#endif
+  } catch (const std::exception& e) {
+    std::string detail = e.what();
+    if (const auto* ce = dynamic_cast<const c10::Error*>(&e)) detail = ce->what_without_backtrace();
+    const auto nl = detail.find('\n');
+    if (nl != std::string::npos) detail = detail.substr(0, nl);
+    throw std::runtime_error("rank " + std::to_string(rank) + " of " + std::to_string(worldSize) + " could not join the group at " + addr + ":" + std::to_string(port) + " within " +
+                             std::to_string(static_cast<int64_t>(timeoutSec)) + " s (" + (rank == 0 ? "not every rank connected" : "is rank 0 running there?") + "): " + detail);
   }
   g->beat = std::thread(heartbeat, g.get());
   gGroup = g.release();

@@ -176,7 +176,9 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`\nRuns in ${outDir} (${((performance.now() - t0) / 1000).toFixed(0)} s). Inspect them with: cfa report ${path.join(outDir, 'at')} ${path.join(outDir, 'at-cfa')}`);
     return 0;
   }
-  const launched = await launchIfAsked('train', argv, values);
+  // The workers of --nproc share one run directory: the default one is named here, once.
+  const fixedOut = values.nproc !== undefined && values.resume === undefined && values.out === undefined ? ['--out', defaultOut(configFromFlags(values))] : [];
+  const launched = await launchIfAsked('train', [...argv, ...fixedOut], values);
   if (launched !== undefined) return launched;
   if (values.resume !== undefined) {
     const runDir = values.resume as string;
@@ -189,14 +191,19 @@ export async function run(argv: string[]): Promise<number> {
       throw new UserError(`--resume ${runDir}: cannot read config.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
     const pending: PendingConfig = { ...saved, ...flagInputs({ device: values.device, threads: values.threads }) } as PendingConfig;
-    const result = await asRank(pending.device, (collective, device) => trainRun(device ? { ...pending, device } : pending, { runDir, resume: true, quiet, collective }));
-    console.log(runSummary(result.cfg, result.records));
+    await asRank(pending.device, async (collective, device) => {
+      const result = await trainRun(device ? { ...pending, device } : pending, { runDir, resume: true, quiet, collective });
+      if (collective.rank === 0) console.log(runSummary(result.cfg, result.records));
+    });
     return 0;
   }
   const pending = configFromFlags(values);
   const runDir = (values.out as string | undefined) ?? defaultOut(pending);
-  const result = await asRank(pending.device, (collective, device) => trainRun(device ? { ...pending, device } : pending, { runDir, quiet, collective }));
-  console.log(runSummary(result.cfg, result.records));
-  console.log(`Run directory: ${runDir}`);
+  await asRank(pending.device, async (collective, device) => {
+    const result = await trainRun(device ? { ...pending, device } : pending, { runDir, quiet, collective });
+    if (collective.rank > 0) return;
+    console.log(runSummary(result.cfg, result.records));
+    console.log(`Run directory: ${runDir}`);
+  });
   return 0;
 }

@@ -105,6 +105,8 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
   if (!o.resume && writer) writeFileAtomic(configFile(runDir), `${JSON.stringify(cfg, null, 2)}\n`);
   const m = buildModels(cfg, device);
   try {
+    // Every rank starts from rank 0's weights (a resumed run reads them from the run directory on every rank).
+    broadcastTensors(dist, [...m.model.parameters(), ...m.model.namedBuffers().map(([, t]) => t)]);
     const evalOpts: EvalOptions = { eps: cfg.eps, stepSize: cfg.evalStepSize, steps: cfg.evalSteps, batchSize: cfg.evalBatchSize, device, collective: dist };
     let records: EpochRecord[] = [];
     let state: Omit<RunState, 'record'> & { record?: EpochRecord };
@@ -120,7 +122,6 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
       const lastValid = frl ? evaluateSplit(m.model, data.valid, evalOpts) : emptyAccuracy(cfg.numClasses);
       state = { epoch: -1, trainRobustPerClass: [], lastValid, frl, best: {} };
     }
-    broadcastTensors(dist, [...m.model.parameters(), ...m.model.namedBuffers().map(([, t]) => t)]);
     for (let epoch = state.epoch + 1; epoch < cfg.epochs; epoch++) {
       try {
         state = runEpoch(cfg, m, data, state, epoch, evalOpts, runDir, device, o.quiet || !writer, dist);

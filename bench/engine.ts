@@ -25,8 +25,8 @@ const FWD_FLOPS = {
       512 * 10),
 };
 
-/** One PGD-10 adversarial-training step (the W1 workload; also the consumer in the data benchmark). */
-export function pgdTrainStep(model: Module, opt: SGD, x: Tensor, y: Tensor, eps = 0.1, alpha = 0.01, steps = 10): void {
+/** One PGD-10 adversarial-training step (the W1 workload; also the consumer in the data benchmark); beforeUpdate runs between backward and the SGD step (the gradient all-reduce of the ddp benchmark). */
+export function pgdTrainStep(model: Module, opt: SGD, x: Tensor, y: Tensor, eps = 0.1, alpha = 0.01, steps = 10, beforeUpdate?: () => void): void {
   tidy(() => {
     let delta = randLike(x).mul(2 * eps).sub(eps).clamp(x.neg(), x.rsub(1));
     for (let i = 0; i < steps; i++) {
@@ -38,6 +38,7 @@ export function pgdTrainStep(model: Module, opt: SGD, x: Tensor, y: Tensor, eps 
     }
     opt.zeroGrad();
     F.crossEntropy(model.forward(x.add(delta)), y).backward();
+    beforeUpdate?.();
     opt.step();
   });
 }

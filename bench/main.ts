@@ -1,8 +1,8 @@
-// `npm run bench -- <suite> [--json] [--quick]`: suites engine, data, attacks, train (or all). With --json the last
+// `npm run bench -- <suite> [--json] [--quick]`: suites engine, data, attacks, train, ddp (or all). With --json the last
 // line printed is the suite's result as JSON.
 import * as path from 'path';
 
-const SUITES = ['engine', 'data', 'attacks', 'train'] as const;
+const SUITES = ['engine', 'data', 'attacks', 'train', 'ddp'] as const;
 
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');

@@ -34,7 +34,8 @@ const bundled = path.join(path.dirname(process.execPath), '..', 'lib', 'node_mod
 const gyp = process.env.npm_config_node_gyp || (fs.existsSync(bundled) ? bundled : undefined);
 const cmd = gyp ? process.execPath : 'node-gyp';
 const cmdArgs = gyp ? [gyp, ...args] : args;
-console.error(`cfa: building the native engine against libtorch ${torch.version ?? ''} in ${torch.libDir}${torch.cuda ? ' (CUDA)' : ''}`);
+const backends = [torch.gloo ? 'gloo' : '', torch.nccl ? 'nccl' : ''].filter(Boolean).join(', ') || 'none: libgloo-dev is missing';
+console.error(`cfa: building the native engine against libtorch ${torch.version ?? ''} in ${torch.libDir}${torch.cuda ? ' (CUDA)' : ''}; process groups: ${backends}`);
 const r = spawnSync(cmd, cmdArgs, { cwd: root, env, stdio: 'inherit' });
 if (r.error) {
   console.error(`cfa: could not run node-gyp (${r.error.message}). Run the build through npm (npm ci) or install node-gyp.`);

@@ -1,6 +1,7 @@
 // cfa native engine: a thin, regular N-API binding to libtorch.
 // Tensors cross into JavaScript as tagged externals; every op is one row of the table kOps below, decoded by the
-// uniform argument reader `A`. Algorithms live in TypeScript; this file holds tensors, ops, autograd, devices, threads.
+// uniform argument reader `A`. Algorithms live in TypeScript; this file holds tensors, ops, autograd, devices, threads,
+// and the rows of the process-group functions of collectives.cc.
 #include <napi.h>
 
 #include <ATen/ATen.h>
@@ -11,6 +12,7 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include "collectives.h"
 #include "cpu_allocator.h"
 
 #include <unistd.h>
@@ -527,6 +529,14 @@ const Op kOps[] = {
   OP(synchronize, { if (torch::cuda::is_available()) torch::cuda::synchronize(); return a.Undef(); })
   OP(version, return a.Str(TORCH_VERSION);)
   OP(config, return a.Str(at::show_config());)
+  // ---- collectives (collectives.cc): one c10d process group per process
+  OP(distInit, cfa::dist::init(a.S(0), a.S(1), static_cast<int>(a.I(2)), static_cast<int>(a.I(3)), static_cast<int>(a.I(4)), a.D(5)); return a.Undef();)
+  OP(distDestroy, cfa::dist::destroy(); return a.Undef();)
+  OP(distHasNccl, return a.Bool(cfa::dist::hasNccl());)
+  OP(allReduceSum, cfa::dist::allReduceSum(a.TL(0), a.I(1)); return a.Undef();)
+  OP(broadcast, cfa::dist::broadcast(a.TL(0), static_cast<int>(a.I(1)), a.I(2)); return a.Undef();)
+  OP(barrier, cfa::dist::barrier(); return a.Undef();)
+  OP(allGather, RT(cfa::dist::allGather(a.T(0))))
 };
 // clang-format on
 

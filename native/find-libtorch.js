@@ -39,13 +39,39 @@ function cxx11AbiDefine(root) {
   }
 }
 
+// The first of dirs that holds file, or undefined.
+function findInclude(dirs, file) {
+  return dirs.find((d) => fs.existsSync(path.join(d, file)));
+}
+
+// c10d backends (native/collectives.cc): Gloo when its headers are there (Debian: libgloo-dev), NCCL when libtorch is
+// a CUDA build and nccl.h and the CUDA runtime headers are found. Their headers need USE_C10D_GLOO/USE_C10D_NCCL.
+function withDistributed(t, root) {
+  const defines = [];
+  const includes = [];
+  if (findInclude(t.includes, path.join('gloo', 'algorithm.h'))) defines.push('USE_C10D_GLOO');
+  if (t.cuda) {
+    const cudaHome = process.env.CUDA_HOME || process.env.CUDA_PATH || '/usr/local/cuda';
+    const site = root ? path.join(root, '..', 'nvidia') : undefined;
+    const cudaDirs = [path.join(cudaHome, 'include'), ...(site ? [path.join(site, 'cuda_runtime', 'include')] : []), '/usr/include'];
+    const ncclDirs = [...(process.env.NCCL_HOME ? [path.join(process.env.NCCL_HOME, 'include')] : []), ...(site ? [path.join(site, 'nccl', 'include')] : []), ...cudaDirs];
+    const cudaInc = findInclude(cudaDirs, 'cuda_runtime.h');
+    const ncclInc = findInclude(ncclDirs, 'nccl.h');
+    if (cudaInc && ncclInc) {
+      defines.push('USE_C10D_NCCL');
+      for (const d of [cudaInc, ncclInc]) if (!t.includes.includes(d) && !includes.includes(d)) includes.push(d);
+    }
+  }
+  return { ...t, includes: [...t.includes, ...includes], defines: [...t.defines, ...defines], gloo: defines.includes('USE_C10D_GLOO'), nccl: defines.includes('USE_C10D_NCCL') };
+}
+
 function fromRoot(root) {
   const inc = path.join(root, 'include');
   const lib = path.join(root, 'lib');
   if (!fs.existsSync(path.join(inc, 'ATen', 'ATen.h')) || !fs.existsSync(path.join(lib, 'libtorch.so'))) return null;
   const cuda = fs.existsSync(path.join(lib, 'libtorch_cuda.so'));
   const libs = ['torch', 'torch_cpu', 'c10', ...(cuda ? ['torch_cuda', 'c10_cuda'] : [])];
-  return {
+  const t = {
     includes: [inc, path.join(inc, 'torch', 'csrc', 'api', 'include')],
     libDir: lib,
     libs,
@@ -53,6 +79,7 @@ function fromRoot(root) {
     cuda,
     version: readVersion(inc),
   };
+  return withDistributed(t, root);
 }
 
 function findLibtorch() {
@@ -67,7 +94,7 @@ function findLibtorch() {
   const sysInc = '/usr/include';
   const libDirs = multiarchLibDirs();
   if (fs.existsSync(path.join(sysInc, 'ATen', 'ATen.h')) && libDirs.length > 0) {
-    return {
+    const t = {
       includes: [sysInc, path.join(sysInc, 'torch', 'csrc', 'api', 'include')],
       libDir: libDirs[0],
       libs: ['torch', 'torch_cpu', 'c10'],
@@ -75,6 +102,7 @@ function findLibtorch() {
       cuda: false,
       version: readVersion(sysInc),
     };
+    return withDistributed(t);
   }
   return null;
 }

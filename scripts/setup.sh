@@ -13,7 +13,7 @@ sudo=""
 [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
 
-packages=(g++ make python3 libtorch-dev libopenblas0-openmp python3-torch python3-numpy dataset-fashion-mnist chromium fonts-dejavu-core)
+packages=(g++ make python3 libtorch-dev libgloo-dev libopenblas0-openmp python3-torch python3-numpy dataset-fashion-mnist chromium fonts-dejavu-core)
 node_ok() { command -v node >/dev/null && [[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ]]; }
 node_ok || packages+=(nodejs npm)
 

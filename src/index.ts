@@ -6,4 +6,5 @@ export * as data from './data';
 export * as attacks from './attacks';
 export * as training from './training';
 export * as evaluation from './evaluation';
+export * as distributed from './distributed';
 export { UserError } from './errors';

@@ -1,29 +1,44 @@
-"""PyTorch side of `npm run bench -- attacks`: PGD-20 and APGD-CE (L-inf, eval mode), written directly in PyTorch
-from the same specification as src/attacks (ALGORITHMS.md sections 7.2 and 12.2), timed the same way.
+"""PyTorch side of `npm run bench -- attacks`, served to the paired timer (bench/paired.ts, serve.py): on the same
+trained network and points as ours, PGD-20 and APGD-CE (L-inf, eval mode) written directly in PyTorch from the same
+specification as src/attacks (docs/methods.md#pgd, #apgd), and, when CFA_AUTOATTACK_DIR names a copy of the
+reference AutoAttack package, each of its standard stages imported as it is.
 
-Usage: /usr/bin/python3 bench/py/attacks.py THREADS ARCH N BATCH EPS APGD_ITERS
-  ARCH: smallcnn (1x28x28) or prn18 (3x32x32); random-init network, labels = its own clean predictions.
-Prints one JSON line {"pgd20_s": seconds, "apgd_ce_s": seconds} (whole-set wall time of each attack).
+Usage: /usr/bin/python3 bench/py/attacks.py THREADS MODEL.safetensors POINTS.safetensors MEAN STD EPS N_ITER N_QUERIES
+  MODEL: a SmallCNN state dict (PyTorch key names); the network sees (x - MEAN) / STD.
+  POINTS: x_<block>, y_<block> for each block of points (pgd, apgd-ce, apgd-t, fab-t, square).
+Workloads: torch:pgd20, torch:apgd-ce, ref:apgd-ce, ref:apgd-t, ref:fab-t, ref:square (one step = the whole block).
 """
-import json
 import os
 import sys
-import time
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "fixtures"))
-from models import PreActResNet18, SmallCNN  # noqa: E402
+sys.path.insert(0, os.path.dirname(__file__))
+from models import SmallCNN  # noqa: E402
+from serve import serve  # noqa: E402
+import st  # noqa: E402
 
-threads, arch, n, bs, eps, apgd_iters = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+threads, model_file, points_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+mean, std, eps, n_iter, n_queries = float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
 torch.set_num_threads(threads)
-torch.manual_seed(0)
-net = (SmallCNN() if arch == "smallcnn" else PreActResNet18()).eval()
-shape = [1, 28, 28] if arch == "smallcnn" else [3, 32, 32]
-x_all = torch.rand([n] + shape)
-with torch.no_grad():
-    y_all = torch.cat([net(x_all[i:i + bs]).argmax(1) for i in range(0, n, bs)])
+
+
+class Normalized(nn.Module):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return self.net((x - mean) / std)
+
+
+inner = SmallCNN()
+inner.load_state_dict(st.load(model_file))
+net = Normalized(inner).eval()
+points = st.load(points_file)
 
 
 def pgd(x, y, steps=20):
@@ -94,15 +109,34 @@ def apgd_ce(x, y, n_iter):
     return x_best_adv, acc
 
 
-def timed(fn):
-    t = time.perf_counter()
-    for i in range(0, n, bs):
-        fn(x_all[i:i + bs], y_all[i:i + bs])
-    return time.perf_counter() - t
+
+class Block:
+    """One attack over one block of points; step() runs it once."""
+
+    def __init__(self, block, fn):
+        self.x, self.y, self.fn = points[f"x_{block}"], points[f"y_{block}"], fn
+
+    def step(self):
+        torch.manual_seed(0)
+        self.fn(self.x, self.y)
 
 
-timed(lambda x, y: pgd(x, y, 2))  # warm-up
-res = {"pgd20_s": timed(pgd)}
-torch.manual_seed(0)
-res["apgd_ce_s"] = timed(lambda x, y: apgd_ce(x, y, apgd_iters))
-print(json.dumps(res))
+def reference(stage):
+    sys.path.insert(0, os.environ["CFA_AUTOATTACK_DIR"])
+    from autoattack import AutoAttack
+
+    aa = AutoAttack(net, norm="Linf", eps=eps, version="standard", seed=0, verbose=False, device="cpu")
+    aa.attacks_to_run = [stage]
+    aa.apgd.n_iter = aa.apgd_targeted.n_iter = aa.fab.n_iter = n_iter
+    aa.square.n_queries = n_queries
+    return Block(stage, lambda x, y: aa.run_standard_evaluation(x, y, bs=250))
+
+
+factories = {
+    "torch:pgd20": lambda: Block("pgd", pgd),
+    "torch:apgd-ce": lambda: Block("apgd-ce", lambda x, y: apgd_ce(x, y, n_iter)),
+}
+if os.environ.get("CFA_AUTOATTACK_DIR"):
+    for stage in ["apgd-ce", "apgd-t", "fab-t", "square"]:
+        factories[f"ref:{stage}"] = (lambda s: lambda: reference(s))(stage)
+serve(factories)

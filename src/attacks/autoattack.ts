@@ -38,6 +38,22 @@ export interface AutoAttackOptions {
   /** Stop (leaving the state file) after this many attack batches in this call: an interruption, for tests. */
   stopAfterBatches?: number;
   onProgress?: (e: AAProgress) => void;
+  /** Data-parallel evaluation: the batches this process runs, and the exchange of fooled points after each attack. */
+  shard?: AAShard;
+}
+
+/** A point an attack fooled: its index, the adversarial prediction and the adversarial image (owned by the caller). */
+export interface AAFooled {
+  id: number;
+  pred: number;
+  row: Tensor;
+}
+
+export interface AAShard {
+  /** Whether this process runs batch b of an attack (every batch is owned by exactly one process). */
+  owns(batch: number): boolean;
+  /** The points the other processes fooled in this attack, given those this one fooled. */
+  exchange(fooled: AAFooled[]): AAFooled[];
 }
 
 export interface AAProgress {
@@ -201,6 +217,17 @@ function predictAll(model: Module, x: Tensor, bs: number): number[] {
   return out;
 }
 
+/** After an attack ran sharded: the points other processes fooled are fooled here too, with their images. */
+function takeShared(st: State, shard: AAShard, todo: number[]): void {
+  const mine = todo.filter((id) => !st.robust[id]).map((id) => ({ id, pred: st.advPred[id], row: st.adv.get(id)! }));
+  for (const f of shard.exchange(mine)) {
+    st.robust[f.id] = false;
+    st.advPred[f.id] = f.pred;
+    st.adv.get(f.id)?.dispose();
+    st.adv.set(f.id, f.row);
+  }
+}
+
 /**
  * Runs AutoAttack on (x, y) with the model in eval mode (its previous mode is restored). Each attack sees only the
  * points still robust, in increasing index order, in batches of batchSize; a point fooled by an attack keeps that
@@ -240,6 +267,10 @@ export function autoAttack(model: Module, x: Tensor, y: Tensor, o: AutoAttackOpt
       while (st.p.batchesDone < batches) {
         if (o.stopAfterBatches !== undefined && batchesThisCall >= o.stopAfterBatches) return finish(false);
         const b = st.p.batchesDone;
+        if (o.shard && !o.shard.owns(b)) {
+          st.p.batchesDone++;
+          continue;
+        }
         const ids = todo.slice(b * bs, (b + 1) * bs);
         const t0 = Date.now();
         tidy(() => {
@@ -263,6 +294,7 @@ export function autoAttack(model: Module, x: Tensor, y: Tensor, o: AutoAttackOpt
         if (o.statePath) saveState(o.statePath, st);
         o.onProgress?.({ attack: cfg.attack, batch: b + 1, batches, robustAccuracy: robustAcc(), seconds: st.p.secondsInAttack });
       }
+      if (o.shard) takeShared(st, o.shard, todo);
       st.p.perAttack.push({ attack: cfg.attack, robustAccuracy: robustAcc(), seconds: st.p.secondsInAttack });
       st.p.attackIndex++;
       st.p.batchesDone = 0;

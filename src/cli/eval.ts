@@ -7,11 +7,13 @@ import { checkEpsMonotone } from '../evaluation/sanity';
 import { selectBalanced } from '../evaluation/select';
 import { formatEps, formatEvalTable } from '../evaluation/table';
 import { ImageDataset, imageSize, loadDataset } from '../data';
+import { Collective } from '../distributed/group';
 import { UserError } from '../errors';
 import { ARCHS, Module, createModel, loadCheckpoint, readSafetensors, writeFileAtomic } from '../nn';
 import { prepareData } from '../training/data-setup';
 import { RunConfig } from '../training/run-format';
 import { commonOptions, parseFlags, parseInteger, parseNumber } from './args';
+import { DISTRIBUTED_HELP, asRank, distributedOptions, launchIfAsked } from './distributed';
 
 export const summary = 'class-wise robustness under AutoAttack or PGD (per-class table and JSON)';
 
@@ -45,7 +47,8 @@ options:
                           same arguments continues where an interrupted one stopped
   --n-iter N, --n-queries Q   reduced APGD/FAB iterations and Square queries (smoke tests only; recorded in 'attack')
   --no-normalize          feed raw [0,1] pixels (models trained without normalisation, e.g. FRL's code)
-  --device D, --threads N, --quiet`;
+  --device D, --threads N, --quiet
+${DISTRIBUTED_HELP}`;
 
 const options = {
   ...commonOptions,
@@ -64,6 +67,7 @@ const options = {
   'n-queries': { type: 'string' },
   'no-normalize': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  ...distributedOptions,
 } as const;
 
 interface ModelSource {
@@ -226,10 +230,28 @@ export async function run(argv: string[]): Promise<number> {
   const n = values.n === undefined ? 1000 : parseInteger(values.n as string, '--n', 1);
   const seed = values.seed === undefined ? 0 : parseInteger(values.seed as string, '--seed');
   const batchSize = values['batch-size'] === undefined ? 250 : parseInteger(values['batch-size'] as string, '--batch-size', 1);
-  const int = (k: string, min = 1) => (values[k] === undefined ? undefined : parseInteger(values[k] as string, `--${k}`, min));
+  const launched = await launchIfAsked('eval', argv, values);
+  if (launched !== undefined) return launched;
   if (values.threads !== undefined) setNumThreads(parseInteger(values.threads as string, '--threads', 1));
-  const device = resolveDevice(values.device as string | undefined);
-  const quiet = Boolean(values.quiet);
+  return asRank(values.device as string | undefined, (collective, rankDevice) => evaluateAs(values, { attack, version, norm, epsList, n, seed, batchSize }, collective, rankDevice ?? resolveDevice(values.device as string | undefined)));
+}
+
+interface EvalChoices {
+  attack: EvalAttack;
+  version: string;
+  norm: 'Linf' | 'L2';
+  epsList: number[];
+  n: number;
+  seed: number;
+  batchSize: number;
+}
+
+/** The evaluation itself, as one rank of `collective` (rank 0 prints and writes the results). */
+function evaluateAs(values: Record<string, unknown>, ch: EvalChoices, collective: Collective, device: string): number {
+  const { attack, version, norm, epsList, n, seed, batchSize } = ch;
+  const int = (k: string, min = 1) => (values[k] === undefined ? undefined : parseInteger(values[k] as string, `--${k}`, min));
+  const writer = collective.rank === 0;
+  const quiet = Boolean(values.quiet) || !writer;
 
   const src = resolveSource(values);
   const data = testSet(src);
@@ -262,6 +284,7 @@ export async function run(argv: string[]): Promise<number> {
         nQueries: int('n-queries'),
         statePath: state,
         identity: `${path.resolve(src.checkpoint)}:${stat.size}:${Math.round(stat.mtimeMs)}:${mean.join(',')}:${std.join(',')}`,
+        collective,
         onProgress: (p) =>
           progress.line(`${p.attack} ε=${formatEps(eps)} batch ${p.batch}/${p.batches}${Number.isNaN(p.robustAccuracy) ? '' : `  robust ${(100 * p.robustAccuracy).toFixed(2)}%`}  ${p.seconds ? `${p.seconds.toFixed(1)} s` : ''}`),
       };
@@ -278,8 +301,10 @@ export async function run(argv: string[]): Promise<number> {
       const flag = checkEpsMonotone(results.map((r) => ({ eps: r.eps, robustAccuracy: r.robustAccuracy })));
       if (flag) for (const r of results) r.flags.push(flag);
     }
-    for (const r of results) console.log(`${formatEvalTable(r)}\n`);
-    writeOutputs(values.out as string | undefined, src, results, attack, norm);
+    if (writer) {
+      for (const r of results) console.log(`${formatEvalTable(r)}\n`);
+      writeOutputs(values.out as string | undefined, src, results, attack, norm);
+    }
   } finally {
     dispose([x, y]);
     model.dispose();

@@ -11,6 +11,7 @@ import { PRESETS, presetInputs } from '../training/presets';
 import { runSummary } from '../training/summary';
 import { configFile, trainRun } from '../training/train-run';
 import { commonOptions, parseFlags, parseNumber } from './args';
+import { DISTRIBUTED_HELP, asRank, distributedOptions, launchIfAsked } from './distributed';
 
 export const summary = 'adversarial training (AT, TRADES, FAT, FRL, MART) with CCM, CCR, FAWA, EMA';
 
@@ -34,6 +35,7 @@ const options = {
   resume: { type: 'string' },
   compare: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  ...distributedOptions,
 } as const;
 
 /** Flags that set a configuration field, and how their text is read. */
@@ -97,6 +99,7 @@ Options (settings are applied in the order presets, --config file, flags, --set)
   --compare               the AT vs AT+CFA experiment, with the other options applied over quick-fmnist
                           (also what runs when only --out, --data-dir, --device, --threads or --quiet are given)
   --device D, --threads N, --quiet
+${DISTRIBUTED_HELP}
 
 Defaults profile (paper unless --preset official):
   setting                    paper (default)                                  official code
@@ -162,21 +165,25 @@ export async function run(argv: string[]): Promise<number> {
   }
   const quiet = Boolean(values.quiet);
   // Flags that say how or where to run, not what: alone, they still select the embedded default experiment.
-  const runOnly = ['out', 'quiet', 'threads', 'device', 'data-dir'];
+  const runOnly = ['out', 'quiet', 'threads', 'device', 'data-dir', 'nproc'];
   const defines = Object.keys(values).some((k) => values[k] !== undefined && !runOnly.includes(k));
   if (!defines || values.compare) {
     const overrides = flagInputs(values);
-    for (const f of ['resume', 'preset', 'config'] as const) if (values[f] !== undefined) throw new UserError(`--${f} cannot be combined with the AT vs AT+CFA comparison`);
+    for (const f of ['resume', 'preset', 'config', 'nproc'] as const) if (values[f] !== undefined) throw new UserError(`--${f} cannot be combined with the AT vs AT+CFA comparison`);
     const outDir = (values.out as string | undefined) ?? path.join('runs', `compare-at-cfa-${stamp()}`);
     const t0 = performance.now();
     await compareAtCfa({ outDir, overrides, version: version(), quiet });
     console.log(`\nRuns in ${outDir} (${((performance.now() - t0) / 1000).toFixed(0)} s). Inspect them with: cfa report ${path.join(outDir, 'at')} ${path.join(outDir, 'at-cfa')}`);
     return 0;
   }
+  // The workers of --nproc share one run directory: the default one is named here, once.
+  const fixedOut = values.nproc !== undefined && values.resume === undefined && values.out === undefined ? ['--out', defaultOut(configFromFlags(values))] : [];
+  const launched = await launchIfAsked('train', [...argv, ...fixedOut], values);
+  if (launched !== undefined) return launched;
   if (values.resume !== undefined) {
     const runDir = values.resume as string;
-    const extra = Object.keys(values).filter((k) => values[k] !== undefined && !['resume', 'device', 'threads', 'quiet'].includes(k));
-    if (extra.length) throw new UserError(`--resume continues a run with its saved config.json; --${extra[0]} cannot be changed (only --device, --threads, --quiet)`);
+    const extra = Object.keys(values).filter((k) => values[k] !== undefined && !['resume', 'device', 'threads', 'quiet', 'nproc'].includes(k));
+    if (extra.length) throw new UserError(`--resume continues a run with its saved config.json; --${extra[0]} cannot be changed (only --device, --threads, --quiet, --nproc)`);
     let saved: TrainConfig;
     try {
       saved = JSON.parse(fs.readFileSync(configFile(runDir), 'utf8')) as TrainConfig;
@@ -184,14 +191,19 @@ export async function run(argv: string[]): Promise<number> {
       throw new UserError(`--resume ${runDir}: cannot read config.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
     const pending: PendingConfig = { ...saved, ...flagInputs({ device: values.device, threads: values.threads }) } as PendingConfig;
-    const result = await trainRun(pending, { runDir, resume: true, quiet });
-    console.log(runSummary(result.cfg, result.records));
+    await asRank(pending.device, async (collective, device) => {
+      const result = await trainRun(device ? { ...pending, device } : pending, { runDir, resume: true, quiet, collective });
+      if (collective.rank === 0) console.log(runSummary(result.cfg, result.records));
+    });
     return 0;
   }
   const pending = configFromFlags(values);
   const runDir = (values.out as string | undefined) ?? defaultOut(pending);
-  const result = await trainRun(pending, { runDir, quiet });
-  console.log(runSummary(result.cfg, result.records));
-  console.log(`Run directory: ${runDir}`);
+  await asRank(pending.device, async (collective, device) => {
+    const result = await trainRun(device ? { ...pending, device } : pending, { runDir, quiet, collective });
+    if (collective.rank > 0) return;
+    console.log(runSummary(result.cfg, result.records));
+    console.log(`Run directory: ${runDir}`);
+  });
   return 0;
 }

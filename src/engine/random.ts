@@ -1,6 +1,6 @@
 // Seeded random numbers from libtorch's default generator. manualSeed makes CPU runs reproducible; the generator
 // state can be saved and restored (for resuming a run exactly).
-import { N } from './native';
+import { Handle, N } from './native';
 import { DType, Device, Shape, Tensor, w } from './tensor';
 
 /** Seeds the CPU (and CUDA) default generators. */
@@ -28,10 +28,43 @@ export function randn(shape: Shape, dtype: DType = 'float32', device?: Device): 
   return w(N.randn(shape, dtype, device ?? null));
 }
 export function randLike(t: Tensor): Tensor {
-  return w(N.randLike(t.handle));
+  return sharded(t, N.randLike) ?? w(N.randLike(t.handle));
 }
 export function randnLike(t: Tensor): Tensor {
-  return w(N.randnLike(t.handle));
+  return sharded(t, N.randnLike) ?? w(N.randnLike(t.handle));
+}
+
+/** Rows offset..offset+count of a global batch of total rows: the part of a batch one process of a data-parallel run holds. */
+export interface BatchShard {
+  offset: number;
+  count: number;
+  total: number;
+}
+let shard: BatchShard | undefined;
+
+/**
+ * Runs fn with randLike and randnLike drawing, for a tensor of `count` rows, the numbers of the whole global batch
+ * (same shape past the first dimension, same memory layout) and returning this shard's rows: per-sample random
+ * numbers and the generator's state then do not depend on how many processes split the batch.
+ */
+export function withBatchShard<R>(s: BatchShard, fn: () => R): R {
+  const prev = shard;
+  shard = s.count === s.total ? undefined : s;
+  try {
+    return fn();
+  } finally {
+    shard = prev;
+  }
+}
+
+function sharded(t: Tensor, draw: (h: Handle) => Handle): Tensor | undefined {
+  if (!shard || t.shape[0] !== shard.count) return undefined;
+  const base = N.empty([shard.total, ...t.shape.slice(1)], t.dtype, t.device);
+  const layout = t.isChannelsLast ? N.channelsLast(base) : base;
+  const full = draw(layout);
+  const out = w(N.narrow(full, 0, shard.offset, shard.count));
+  for (const h of new Set([base, layout, full])) N.dispose(h);
+  return out;
 }
 /** Integers in [low, high) (int64). */
 export function randint(low: number, high: number, shape: Shape, device?: Device): Tensor {

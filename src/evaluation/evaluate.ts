@@ -1,14 +1,17 @@
 // Robustness evaluation of a model on a fixed set of points: AutoAttack (an ensemble or one of its attacks) or PGD,
 // with sanity flags and class-wise metrics, producing the EvalResult written by `cfa eval`.
-import { Tensor, manualSeed, noGrad, tidy } from '../engine';
+import { Tensor, manualSeed, noGrad, tidy, withBatchShard } from '../engine';
 import { AAAttack, AAProgress, AAVersion, aaPlan, autoAttack } from '../attacks/autoattack';
 import { pgd } from '../attacks/pgd';
 import { Norm } from '../attacks/project';
+import { shardOf } from '../distributed/data-parallel';
+import { Collective, SINGLE } from '../distributed/group';
 import { UserError } from '../errors';
 import { Module } from '../nn';
 import { EvalResult } from '../training/run-format';
 import { classwiseMetrics } from './metrics';
 import { checkNumClasses, checkProbabilities, checkRandomized, checkSquare, checkZeroGradients } from './sanity';
+import { autoAttackShard, gatherPredictions } from './shard';
 
 export const EVAL_ATTACKS = ['aa', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab', 'fab-t', 'square', 'pgd'] as const;
 export type EvalAttack = (typeof EVAL_ATTACKS)[number];
@@ -32,6 +35,8 @@ export interface EvaluateOptions {
   identity?: string;
   stopAfterBatches?: number;
   onProgress?: (e: AAProgress) => void;
+  /** The data-parallel group: the ranks share the points and every rank returns the whole result (default: alone). */
+  collective?: Collective;
 }
 
 export interface EvaluationCore {
@@ -81,24 +86,29 @@ function modelFlags(model: Module, x: Tensor, y: Tensor, numClasses: number, o: 
 /** PGD over all points in batches (eval mode, generator seeded once with o.seed), reporting per-point predictions. */
 function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: number): { cleanPred: number[]; advPred: number[] } {
   manualSeed(o.seed ?? 0);
+  const dist = o.collective ?? SINGLE;
+  const index: number[] = [];
   const cleanPred: number[] = [];
   const advPred: number[] = [];
   for (let i = 0; i < x.shape[0]; i += bs) {
     tidy(() => {
-      const xb = x.slice(0, i, i + bs);
-      const yb = y.slice(0, i, i + bs);
+      // In a group, each rank attacks its share of the batch with the whole batch's random start.
+      const part = shardOf(Math.min(bs, x.shape[0] - i), dist);
+      const xb = x.slice(0, i + part.offset, i + part.offset + part.count);
+      const yb = y.slice(0, i + part.offset, i + part.offset + part.count);
       const clean = noGrad(() => model.forward(xb).argmax(1));
-      const xa = pgd(model, xb, yb, { eps: o.eps, stepSize: o.stepSize ?? o.eps / 4, steps: o.steps ?? 20, norm: o.norm, restarts: o.restarts ?? 1 });
+      const xa = withBatchShard(part, () => pgd(model, xb, yb, { eps: o.eps, stepSize: o.stepSize ?? o.eps / 4, steps: o.steps ?? 20, norm: o.norm, restarts: o.restarts ?? 1 }));
       const adv = noGrad(() => model.forward(xa).argmax(1));
       // A point misclassified when clean counts as non-robust with its clean prediction (as in AutoAttack).
       const c = clean.toArray();
       const labels = yb.toArray();
+      index.push(...c.map((_, k) => i + part.offset + k));
       cleanPred.push(...c);
       advPred.push(...adv.toArray().map((p, k) => (c[k] !== labels[k] ? c[k] : p)));
     });
     o.onProgress?.({ attack: 'pgd', batch: Math.floor(i / bs) + 1, batches: Math.ceil(x.shape[0] / bs), robustAccuracy: NaN, seconds: 0 });
   }
-  return { cleanPred, advPred };
+  return dist.worldSize === 1 ? { cleanPred, advPred } : gatherPredictions(dist, x.shape[0], { index, clean: cleanPred, adv: advPred });
 }
 
 /**
@@ -121,7 +131,10 @@ export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClass
     if (o.attack !== 'aa' && skip.includes(o.attack as AAAttack)) throw new UserError(`--attack ${o.attack}: its DLR loss needs at least ${o.attack === 'apgd-t' ? 4 : 3} classes, the data has ${numClasses}`);
     const skipped = attackList(o).filter((a) => skip.includes(a as AAAttack));
     if (skipped.length) flags.push(`skipped: ${skipped.join(', ')} cannot run with ${numClasses} classes and were left out of the ensemble`);
+    const dist = o.collective ?? SINGLE;
+    if (dist.worldSize > 1 && (o.statePath !== undefined || o.stopAfterBatches !== undefined)) throw new UserError('--state: resumable AutoAttack runs in one process; leave out --state or --nproc');
     const r = autoAttack(model, x, y, {
+      shard: dist.worldSize > 1 ? autoAttackShard(dist, x.shape.slice(1), x.device) : undefined,
       exclude: skip,
       norm: o.norm,
       eps: o.eps,

@@ -3,6 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { manualSeed, resolveDevice, setNumThreads } from '../engine';
+import { broadcastTensors } from '../distributed/data-parallel';
+import { Collective, SINGLE } from '../distributed/group';
 import { UserError } from '../errors';
 import { Module, SGD, createModel, learningRate, loadCheckpoint, writeFileAtomic } from '../nn';
 import { epochSettings } from './calibration';
@@ -31,6 +33,8 @@ export interface TrainRunOptions {
   quiet?: boolean;
   /** Where per-epoch lines go (default stderr). */
   log?: (line: string) => void;
+  /** The data-parallel group (default: this process alone). Only rank 0 writes and logs. */
+  collective?: Collective;
 }
 
 export interface TrainRunResult {
@@ -87,23 +91,29 @@ function disposeModels(m: Models): void {
  */
 export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Promise<TrainRunResult> {
   const runDir = o.runDir;
+  const dist = o.collective ?? SINGLE;
+  const writer = dist.rank === 0;
   checkRunDir(runDir, o.resume ?? false);
+  dist.barrier();
   if (pending.init && !fs.existsSync(pending.init)) throw new UserError(`config field 'init': checkpoint '${pending.init}' not found`);
   if (pending.threads) setNumThreads(pending.threads);
   const device = resolveDevice(pending.device);
-  const log = o.quiet ? () => {} : (o.log ?? ((s: string) => process.stderr.write(`${s}\n`)));
+  const log = o.quiet || !writer ? () => {} : (o.log ?? ((s: string) => process.stderr.write(`${s}\n`)));
 
   const data = prepareData(pending);
   const cfg = completeConfig(pending, data);
-  if (!o.resume) writeFileAtomic(configFile(runDir), `${JSON.stringify(cfg, null, 2)}\n`);
+  if (!o.resume && writer) writeFileAtomic(configFile(runDir), `${JSON.stringify(cfg, null, 2)}\n`);
   const m = buildModels(cfg, device);
   try {
-    const evalOpts: EvalOptions = { eps: cfg.eps, stepSize: cfg.evalStepSize, steps: cfg.evalSteps, batchSize: cfg.evalBatchSize, device };
+    // Every rank starts from rank 0's weights (a resumed run reads them from the run directory on every rank).
+    broadcastTensors(dist, [...m.model.parameters(), ...m.model.namedBuffers().map(([, t]) => t)]);
+    const evalOpts: EvalOptions = { eps: cfg.eps, stepSize: cfg.evalStepSize, steps: cfg.evalSteps, batchSize: cfg.evalBatchSize, device, collective: dist };
     let records: EpochRecord[] = [];
     let state: Omit<RunState, 'record'> & { record?: EpochRecord };
     if (o.resume) {
       const loaded = loadState(runDir, m);
-      records = reconcileLog(runDir, loaded.epoch, loaded.record);
+      // Only rank 0 keeps the log (and the records of the summary).
+      records = writer ? reconcileLog(runDir, loaded.epoch, loaded.record) : [];
       state = loaded;
       log(`resuming ${runDir} after epoch ${loaded.epoch + 1}/${cfg.epochs}`);
     } else {
@@ -115,7 +125,7 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
     for (let epoch = state.epoch + 1; epoch < cfg.epochs; epoch++) {
       try {
         const eta = etaAfterTraining(cfg, data, records, epoch, Boolean(m.ema), Boolean(m.fawa));
-        state = runEpoch(cfg, m, data, state, epoch, evalOpts, runDir, device, o.quiet ?? false, eta);
+        state = runEpoch(cfg, m, data, state, epoch, evalOpts, runDir, device, o.quiet || !writer, dist, eta);
       } catch (e) {
         if (e instanceof DivergenceError) {
           const kept = epoch > 0 ? `the state and checkpoints of epoch ${epoch} are kept in ${runDir}` : 'no epoch had completed';
@@ -155,7 +165,8 @@ function etaAfterTraining(cfg: TrainConfig, data: RunData, records: EpochRecord[
   };
 }
 
-function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch: number, evalOpts: EvalOptions, runDir: string, device: string, quiet: boolean, remainingAfter?: (secondsPerBatch: number) => number): RunState {
+function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch: number, evalOpts: EvalOptions, runDir: string, device: string, quiet: boolean, dist: Collective, remainingAfter?: (secondsPerBatch: number) => number): RunState {
+  const writer = dist.rank === 0;
   const t0 = performance.now();
   const lr = learningRate(cfg.lrSchedule === 'piecewise' ? { kind: 'piecewise', milestones: cfg.lrMilestones, gamma: cfg.lrGamma } : cfg.lrSchedule === 'cosine' ? { kind: 'cosine', minLr: 0 } : { kind: 'constant' }, epoch, cfg.lr, cfg.epochs);
   m.optimizer.lr = lr;
@@ -163,7 +174,7 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
   const previousT = epoch > 0 ? prev.trainRobustPerClass : undefined;
   const settings = epochSettings(cfg, epoch, previousT, frl);
 
-  const train = trainEpoch({ cfg, model: m.model, optimizer: m.optimizer, train: data.train, epoch, settings, device, quiet, remainingAfter });
+  const train = trainEpoch({ cfg, model: m.model, optimizer: m.optimizer, train: data.train, epoch, settings, device, quiet, collective: dist, remainingAfter });
   checkWeights(m.model, epoch);
 
   const validModel = evaluateSplit(m.model, data.valid, evalOpts);
@@ -193,9 +204,9 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
     if (beatsBest(best, which, index, epoch, cfg.selectFrom)) {
       best[which] = { index, epoch };
       newBest[which] = true;
-      saveRunCheckpoint(runDir, cfg, which, 'best', nets[which]!, epoch);
+      if (writer) saveRunCheckpoint(runDir, cfg, which, 'best', nets[which]!, epoch);
     }
-    saveRunCheckpoint(runDir, cfg, which, 'last', nets[which]!, epoch);
+    if (writer) saveRunCheckpoint(runDir, cfg, which, 'last', nets[which]!, epoch);
   }
 
   const record: EpochRecord = {
@@ -224,8 +235,12 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
     ...(m.fawa ? { fawa: { initialized: m.fawa.initialized, updates: m.fawa.updates } } : {}),
     record,
   };
-  saveState(runDir, state, m);
-  appendRecord(runDir, record);
+  if (writer) {
+    saveState(runDir, state, m);
+    appendRecord(runDir, record);
+  }
+  // No rank starts the next epoch (or ends) before rank 0 has written this one.
+  dist.barrier();
   return state;
 }
 

@@ -1,9 +1,12 @@
 // Per-epoch monitoring (ALGORITHMS.md §7.2, §10.4): clean and PGD-k robust accuracy per class, model in eval mode.
-import { Tensor, dispose, noGrad, tidy } from '../engine';
+import { Tensor, dispose, noGrad, tidy, withBatchShard } from '../engine';
+import { shardOf } from '../distributed/data-parallel';
+import { Collective, SINGLE } from '../distributed/group';
 import { pgd } from '../attacks/pgd';
 import { ImageDataset, batches } from '../data';
 import { Module } from '../nn';
 import { classCounter, countBatch, splitAccuracy } from './class-accuracy';
+import { sumCounters } from './counter-sum';
 import { SplitAccuracy } from './run-format';
 
 export interface EvalOptions {
@@ -12,6 +15,8 @@ export interface EvalOptions {
   steps: number;
   batchSize: number;
   device: string;
+  /** The data-parallel group: each rank attacks its share of every batch and the counts are summed (default: alone). */
+  collective?: Collective;
 }
 
 /**
@@ -20,6 +25,7 @@ export interface EvalOptions {
  */
 export function evaluateSplit(model: Module, ds: ImageDataset, o: EvalOptions): SplitAccuracy {
   const wasTraining = model.training;
+  const dist = o.collective ?? SINGLE;
   model.eval();
   const clean = classCounter(ds.numClasses);
   const robust = classCounter(ds.numClasses);
@@ -28,14 +34,18 @@ export function evaluateSplit(model: Module, ds: ImageDataset, o: EvalOptions): 
     for (const b of it) {
       try {
         tidy(() => {
-          countBatch(clean, noGrad(() => model.forward(b.x)), b.y);
-          const xAdv: Tensor = pgd(model, b.x, b.y, { eps: o.eps, stepSize: o.stepSize, steps: o.steps, randomStart: true, loss: 'ce' });
-          countBatch(robust, noGrad(() => model.forward(xAdv)), b.y);
+          const part = shardOf(b.indices.length, dist);
+          const x = b.x.narrow(0, part.offset, part.count);
+          const y = b.y.narrow(0, part.offset, part.count);
+          countBatch(clean, noGrad(() => model.forward(x)), y);
+          const xAdv: Tensor = withBatchShard(part, () => pgd(model, x, y, { eps: o.eps, stepSize: o.stepSize, steps: o.steps, randomStart: true, loss: 'ce' }));
+          countBatch(robust, noGrad(() => model.forward(xAdv)), y);
         });
       } finally {
         dispose([b.x, b.y]);
       }
     }
+    sumCounters(dist, [clean, robust]);
   } finally {
     it.close();
     model.train(wasTraining);

@@ -1,6 +1,6 @@
 // PGD-k (§7.1 training, §7.2 evaluation): L∞ sign steps or L2 normalised-gradient steps, projected onto the per-sample
 // ε-ball and [0,1], from a random start, batched. The model's train/eval mode is left as the caller set it.
-import { Tensor, dispose, keep, noGrad, randLike, randnLike, tidy, where } from '../engine';
+import { Tensor, noGrad, randLike, randnLike, tidy, update, where } from '../engine';
 import { Module } from '../nn';
 import { AttackLoss, attackLoss } from './losses';
 import { Norm, ascentDirection, l2Norm, lossAndGrad, perSample, project } from './project';
@@ -56,12 +56,10 @@ function pgdRun(model: Module, x: Tensor, y: Tensor, eps: Tensor, alpha: Tensor,
   const kind = o.loss ?? 'ce';
   let xAdv = o.randomStart === false ? x.clone() : o.randomStart === 'small-normal' ? smallNormalStart(x, eps, norm, o.steps) : randomStart(x, eps, norm);
   for (let k = 0; k < o.steps; k++) {
-    const next = tidy(() => {
+    xAdv = update(xAdv, () => {
       const { grad } = lossAndGrad(model, xAdv, (z) => attackLoss(kind, z, y));
       return project(xAdv.add(ascentDirection(grad, norm).mul(alpha)), x, eps, norm);
     });
-    xAdv.dispose();
-    xAdv = next;
   }
   return xAdv;
 }
@@ -72,32 +70,25 @@ function pgdRun(model: Module, x: Tensor, y: Tensor, eps: Tensor, alpha: Tensor,
  */
 export function pgd(model: Module, x: Tensor, y: Tensor, o: PgdOptions): Tensor {
   const restarts = Math.max(1, o.restarts ?? 1);
-  const eps = keep(perSample(o.eps, x));
-  const alpha = keep(perSample(o.stepSize, x));
-  try {
-    let best = pgdRun(model, x, y, eps, alpha, o);
-    if (restarts === 1) return best;
+  return tidy(() => {
+    const eps = perSample(o.eps, x);
+    const alpha = perSample(o.stepSize, x);
     const score = (xa: Tensor) =>
       tidy(() => {
         const logits = noGrad(() => model.forward(xa));
-        return { loss: attackLoss(o.loss ?? 'ce', logits, y), fooled: logits.argmax(1).ne(y) };
+        return { x: xa, loss: attackLoss(o.loss ?? 'ce', logits, y), fooled: logits.argmax(1).ne(y) };
       });
-    let s = score(best);
+    const first = pgdRun(model, x, y, eps, alpha, o);
+    if (restarts === 1) return first;
+    let best = score(first);
     for (let r = 1; r < restarts; r++) {
-      const cand = pgdRun(model, x, y, eps, alpha, o);
-      const c = score(cand);
-      const merged = tidy(() => {
-        const better = c.fooled.logicalAnd(s.fooled.logicalNot()).logicalOr(c.fooled.eq(s.fooled).logicalAnd(c.loss.gt(s.loss)));
+      best = update(best, () => {
+        const c = score(pgdRun(model, x, y, eps, alpha, o));
+        const better = c.fooled.logicalAnd(best.fooled.logicalNot()).logicalOr(c.fooled.eq(best.fooled).logicalAnd(c.loss.gt(best.loss)));
         const m = better.reshape([-1, ...x.shape.slice(1).map(() => 1)]);
-        return { x: where(m, cand, best), loss: where(better, c.loss, s.loss), fooled: where(better, c.fooled, s.fooled) };
+        return { x: where(m, c.x, best.x), loss: where(better, c.loss, best.loss), fooled: where(better, c.fooled, best.fooled) };
       });
-      dispose([best, cand, s, c]);
-      best = merged.x;
-      s = { loss: merged.loss, fooled: merged.fooled };
     }
-    dispose(s);
-    return best;
-  } finally {
-    dispose([eps, alpha]);
-  }
+    return best.x;
+  });
 }

@@ -34,14 +34,8 @@ export function inMode<R>(model: Module, mode: AttackMode, fn: () => R): R {
   }
 }
 
-/** The loss of AT and FAT: mean CE on a fresh train-mode forward of the adversarial examples (which it disposes). */
+/** The loss of AT and FAT: mean CE on a fresh train-mode forward of the adversarial examples. */
 export function crossEntropyOnAdversarial(model: Module, xAdv: Tensor, y: Tensor): StepOutput {
-  try {
-    return tidy(() => {
-      const logits = model.forward(xAdv);
-      return { loss: F.crossEntropy(logits, y), robustLogits: logits.detach() };
-    });
-  } finally {
-    xAdv.dispose();
-  }
+  const logits = model.forward(xAdv);
+  return { loss: F.crossEntropy(logits, y), robustLogits: logits.detach() };
 }

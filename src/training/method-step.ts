@@ -1,5 +1,5 @@
 // Dispatch from the configured method to its training step, with the epoch's class-wise settings looked up by label.
-import { Tensor, tensor } from '../engine';
+import { Tensor, tensor, tidy } from '../engine';
 import { Module } from '../nn';
 import { atStep } from './at';
 import { EpochSettings } from './calibration';

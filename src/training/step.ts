@@ -1,5 +1,5 @@
 // What one training step of a base trainer consumes and produces (shared by at.ts, trades.ts, fat.ts, frl.ts, mart.ts).
-import { F, Tensor, tidy } from '../engine';
+import { F, Tensor } from '../engine';
 import { Module } from '../nn';
 
 /** Mode of the model while the inner maximiser runs (§7, §16 D7); the outer loss always runs in train mode. */

@@ -2,26 +2,23 @@
 // top non-true classes. L∞ and L2. Checkpoint step-size halving, momentum 0.75, first-checkpoint wrap-around (D21).
 import { F, Tensor, full, rand, randn, tensor, tidy, update, where, zeros } from '../engine';
 import { Module } from '../nn';
-import { Attack, AttackOptions, DriverSettings, perturb, withDefaults } from './driver';
+import { Attack, AttackOptions, DRIVER_DEFAULTS, DriverSettings, perturb, withDefaults } from './driver';
 import { dlrLoss, dlrTargetedLoss } from './losses';
 import { Norm, l2Norm, lossAndGrad } from './project';
 
-/** APGD's defaults (AutoAttack's): 100 iterations, 1 restart, CE, ρ = 0.75, no EOT, seed 0, untargeted, 9 targets. */
+/** APGD's defaults (AutoAttack's): 100 iterations, CE, ρ = 0.75, no EOT, untargeted; the driver's for the rest. */
 export const APGD_DEFAULTS = {
-  norm: 'Linf' as Norm,
+  ...DRIVER_DEFAULTS,
   /** Iterations per run. */
   nIter: 100,
-  restarts: 1,
   /** Untargeted loss. */
   loss: 'ce' as 'ce' | 'dlr',
   /** Step-size reduction threshold ρ. */
   rho: 0.75,
   /** Gradients averaged per step, for randomised models. */
   eotIter: 1,
-  seed: 0,
   /** APGD-T: maximise the targeted DLR loss towards each of the nTargetClasses runner-up classes in turn. */
   targeted: false,
-  nTargetClasses: 9,
 };
 
 export type ApgdSettings = DriverSettings &

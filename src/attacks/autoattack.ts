@@ -6,7 +6,7 @@ import { Tensor, cat, tensor, tidy } from '../engine';
 import { UserError } from '../errors';
 import { Module, readSafetensors, writeSafetensors } from '../nn';
 import { APGD_DEFAULTS } from './apgd';
-import { Attack, perturb, predict } from './driver';
+import { Attack, DRIVER_DEFAULTS, perturb, predict } from './driver';
 import { Norm } from './project';
 import { ATTACKS, ATTACK_NAMES, AttackName } from './registry';
 import { SQUARE_DEFAULTS } from './square';
@@ -18,11 +18,11 @@ export type AAVersion = 'standard' | 'plus' | 'rand' | 'custom';
 /** AutoAttack's defaults: its stages' own budgets, in batches of 250 points, seed 0. */
 export const AA_DEFAULTS = {
   version: 'standard' as AAVersion,
-  seed: 0,
+  seed: DRIVER_DEFAULTS.seed,
   batchSize: 250,
   nIter: APGD_DEFAULTS.nIter,
   nQueries: SQUARE_DEFAULTS.nQueries,
-  nTargetClasses: APGD_DEFAULTS.nTargetClasses,
+  nTargetClasses: DRIVER_DEFAULTS.nTargetClasses,
 };
 
 export interface AutoAttackOptions {

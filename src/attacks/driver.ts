@@ -19,6 +19,9 @@ export interface DriverSettings {
   nTargetClasses?: number;
 }
 
+/** Defaults of every driven attack (AutoAttack's): L∞, one run, seed 0, 9 target classes when targeted. */
+export const DRIVER_DEFAULTS = { norm: 'Linf' as Norm, restarts: 1, seed: 0, nTargetClasses: 9 };
+
 /** What a run is told besides its settings: which restart it is and, when targeted, each point's target class. */
 export interface RunContext {
   restart: number;

@@ -3,27 +3,26 @@
 // success. Targeted (FAB-T, AutoAttack standard) or untargeted (AutoAttack plus). L∞ and L2.
 import { Tensor, arange, cat, enableGrad, full, grad, rand, randn, stack, tidy, update, where } from '../engine';
 import { Module } from '../nn';
-import { Attack, AttackOptions, DriverSettings, perturb, predict } from './driver';
+import { Attack, AttackOptions, DRIVER_DEFAULTS, DriverSettings, perturb, predict } from './driver';
 import { projectOntoHyperplaneInBox } from './fab-projection';
 import { Norm, l2Norm } from './project';
 
-/** FAB's defaults (AutoAttack's FAB-T): targeted with 9 targets, 100 iterations, 1 restart, α_max 0.1, η 1.05, β 0.9, seed 0. */
+/**
+ * FAB's defaults (AutoAttack's FAB-T): targeted, 100 iterations, α_max 0.1, η 1.05, β 0.9; the driver's for the rest.
+ * Restarts after the first start from a random point at radius ε/2.
+ */
 export const FAB_DEFAULTS = {
-  norm: 'Linf' as Norm,
+  ...DRIVER_DEFAULTS,
   /** Iterations per run. */
   nIter: 100,
-  /** Runs; runs after the first start from a random point at radius ε/2. */
-  restarts: 1,
   /** Targeted (FAB-T): the class with the r-th largest clean logit, r = 2 … nTargetClasses+1 (capped at K−1). */
   targeted: true,
-  nTargetClasses: 9,
   /** Maximal bias towards the clean point α_max. */
   alphaMax: 0.1,
   /** Extrapolation η. */
   eta: 1.05,
   /** Backward step β. */
   beta: 0.9,
-  seed: 0,
 };
 
 /** eps is the radius: a point counts as broken only if its best adversarial example lies within it. */

@@ -11,7 +11,7 @@ export { ceLoss, cwLoss, dlrLoss, dlrTargetedLoss, attackLoss, maxOtherLogit } f
 export type { AttackLoss } from './losses';
 export { project, perSample, ascentDirection, lossAndGrad, l2Norm } from './project';
 export type { Norm } from './project';
-export { perturb, predict, withDefaults, variant } from './driver';
+export { perturb, predict, withDefaults, variant, DRIVER_DEFAULTS } from './driver';
 export type { Attack, AttackOptions, DriverSettings, RunContext, RunOutcome } from './driver';
 export { ATTACKS, ATTACK_NAMES } from './registry';
 export type { AttackName } from './registry';

@@ -2,20 +2,17 @@
 // L2, margin loss, with the p schedule used by AutoAttack (resc_schedule off) and windows shared by the batch.
 import { F, Tensor, noGrad, rand, tensor, tidy, update, where, zeros } from '../engine';
 import { Module } from '../nn';
-import { Attack, AttackOptions, DriverSettings, perturb, predict, withDefaults } from './driver';
+import { Attack, AttackOptions, DRIVER_DEFAULTS, DriverSettings, perturb, predict, withDefaults } from './driver';
 import { Norm, l2Norm } from './project';
 import { maxOtherLogit } from './losses';
 
-/** Square's defaults (AutoAttack's): 5,000 queries, p_init 0.8, 1 restart, seed 0. */
+/** Square's defaults (AutoAttack's): 5,000 queries, p_init 0.8; the driver's for the rest. */
 export const SQUARE_DEFAULTS = {
-  norm: 'Linf' as Norm,
+  ...DRIVER_DEFAULTS,
   /** Queries per run. */
   nQueries: 5000,
   /** Initial fraction of pixels per square. */
   pInit: 0.8,
-  /** Runs on the points not yet fooled. */
-  restarts: 1,
-  seed: 0,
 };
 
 export type SquareSettings = DriverSettings & typeof SQUARE_DEFAULTS;

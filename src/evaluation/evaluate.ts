@@ -1,7 +1,7 @@
 // Robustness evaluation of a model on a fixed set of points: AutoAttack (an ensemble or one of its attacks) or PGD,
 // with sanity flags and class-wise metrics, producing the EvalResult written by `cfa eval`.
 import { Tensor, manualSeed, tidy } from '../engine';
-import { AAProgress, AAVersion, aaPlan, autoAttack } from '../attacks/autoattack';
+import { AAProgress, AAVersion, AA_DEFAULTS, aaPlan, autoAttack } from '../attacks/autoattack';
 import { predict } from '../attacks/driver';
 import { pgd } from '../attacks/pgd';
 import { Norm } from '../attacks/project';
@@ -110,7 +110,7 @@ function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: num
  */
 export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClasses: number, o: EvaluateOptions): EvaluationCore {
   const t0 = Date.now();
-  const bs = o.batchSize ?? 250;
+  const bs = o.batchSize ?? AA_DEFAULTS.batchSize;
   const wasTraining = model.training;
   model.eval();
   try {
@@ -130,7 +130,7 @@ export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClass
       eps: o.eps,
       version,
       attacks: o.attack === 'aa' ? undefined : [o.attack],
-      seed: o.seed ?? 0,
+      seed: o.seed,
       batchSize: bs,
       nIter: o.nIter,
       nQueries: o.nQueries,

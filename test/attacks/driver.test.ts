@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveTensors, manualSeed, rand, tensor, tidy } from '../../src/engine';
-import { Attack, DriverSettings, perturb, predict, variant } from '../../src/attacks/driver';
+import { Attack, DRIVER_DEFAULTS, DriverSettings, perturb, predict, variant } from '../../src/attacks/driver';
 import { ATTACKS, ATTACK_NAMES } from '../../src/attacks/registry';
 import { LinearNet } from './tiny-models';
 import { assertClose } from '../helpers/assert-close';
@@ -17,7 +17,7 @@ interface Call {
 /** A made-up attack: lowers the true-class logit of the identity model by ε·(restart+1); records every run. */
 function probe(calls: Call[]): Attack {
   return {
-    defaults: { norm: 'Linf', restarts: 1, seed: 0, nTargetClasses: 9 },
+    defaults: DRIVER_DEFAULTS,
     run(model, x, y, o: DriverSettings, { restart, target }) {
       calls.push({ n: x.shape[0], restart, target: target?.toArray(), draw: rand([1]).item() });
       const adv = x.sub(y.oneHot(3).float().mul(o.eps * (restart + 1)));

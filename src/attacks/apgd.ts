@@ -103,7 +103,7 @@ interface RunResult {
 
 /** One APGD run on a batch (AutoAttack's attack_single_run); the loss is maximised. */
 export function apgdRun(model: Module, x: Tensor, y: Tensor, loss: LossFn, options: AttackOptions<ApgdSettings>): RunResult {
-  const o = withDefaults<ApgdSettings>(APGD_DEFAULTS, options);
+  const o = withDefaults(APGD_DEFAULTS, options);
   const { norm, nIter, eps } = o;
   const checkpoints = apgdCheckpoints(nIter);
   const B = x.shape[0];

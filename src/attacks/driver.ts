@@ -47,15 +47,15 @@ export interface Attack<S extends DriverSettings = DriverSettings> {
 export type AttackOptions<S extends DriverSettings> = { eps: number } & Partial<S>;
 
 /** The defaults with every defined option written over them. */
-export function withDefaults<S extends { eps: number }>(defaults: Omit<S, 'eps'>, o: { eps: number } & Partial<S>): S {
-  const out: Record<string, unknown> = { ...defaults };
+export function withDefaults<D extends object, O extends object>(defaults: D, o: O): D & O {
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as S;
+  return out as D & O;
 }
 
-/** The same attack with other defaults (e.g. APGD with the DLR loss). */
+/** The same attack with other defaults (e.g. APGD with the DLR loss) and, if given, another class minimum. */
 export function variant<S extends DriverSettings>(attack: Attack<S>, defaults: Partial<Omit<S, 'eps'>>, minClasses?: number): Attack<S> {
-  return { ...attack, defaults: { ...attack.defaults, ...defaults }, minClasses };
+  return { ...attack, defaults: { ...attack.defaults, ...defaults }, minClasses: minClasses ?? attack.minClasses };
 }
 
 /** Predicted classes, without recording gradients. */
@@ -76,7 +76,7 @@ function targetRanks(model: Module, x: Tensor, o: DriverSettings): (number | und
  * the fooled points and x elsewhere.
  */
 export function perturb<S extends DriverSettings>(attack: Attack<S>, model: Module, x: Tensor, y: Tensor, options: AttackOptions<S>): Tensor {
-  const o = withDefaults(attack.defaults, options);
+  const o = withDefaults(attack.defaults, options) as S;
   return tidy(() => {
     let s = { acc: predict(model, x).eq(y), adv: x.clone() };
     const ranks = targetRanks(model, x, o);

@@ -2,7 +2,7 @@
 // FAT's early-stopped PGD) and the evaluation attacks (PGD, APGD-CE/DLR, APGD-T, FAB/FAB-T, Square, AutoAttack).
 // Every attack takes input gradients only, leaves the model's train/eval mode alone (AutoAttack sets eval and restores
 // it), frees its intermediate tensors, and returns detached images inside the ε-ball and [0,1].
-export { pgd } from './pgd';
+export { pgd, PGD_DEFAULTS } from './pgd';
 export type { PgdOptions } from './pgd';
 export { tradesKL } from './trades-kl';
 export { fatPgd } from './fat-pgd';

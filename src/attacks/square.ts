@@ -175,7 +175,7 @@ function proposeL2(xc: Tensor, xb: Tensor, eps: number, it: number, pInit: numbe
 
 /** One Square run (AutoAttack's attack_single_run); returns the best point found for every input. */
 export function squareRun(model: Module, x: Tensor, y: Tensor, options: SquareOptions): Tensor {
-  const { norm, pInit, eps, nQueries } = withDefaults<SquareSettings>(SQUARE_DEFAULTS, options);
+  const { norm, pInit, eps, nQueries } = withDefaults(SQUARE_DEFAULTS, options);
   const bshape = [x.shape[0], ...x.shape.slice(1).map(() => 1)];
   return tidy(() => {
     const xBest = norm === 'Linf' ? startLinf(x, eps) : startL2(x, eps);

@@ -1,35 +1,33 @@
 // APGD (Croce & Hein 2020; §12.2) with the CE or DLR loss, and APGD-T (§12.3) with the targeted DLR loss over the
 // top non-true classes. L∞ and L2. Checkpoint step-size halving, momentum 0.75, first-checkpoint wrap-around (D21).
-import { F, Tensor, dispose, full, keep, manualSeed, noGrad, rand, randn, tensor, tidy, where, zeros } from '../engine';
+import { F, Tensor, full, rand, randn, tensor, tidy, update, where, zeros } from '../engine';
 import { Module } from '../nn';
+import { Attack, AttackOptions, DRIVER_DEFAULTS, DriverSettings, perturb, withDefaults } from './driver';
 import { dlrLoss, dlrTargetedLoss } from './losses';
 import { Norm, l2Norm, lossAndGrad } from './project';
 
-export interface ApgdOptions {
-  /** Radius of the threat model (one number for the batch). */
-  eps: number;
-  /** Threat model (default 'Linf'). */
-  norm?: Norm;
-  /** Iterations per run (default 100). */
-  nIter?: number;
-  /** Runs; each later one attacks only the points not yet fooled (default 1). */
-  restarts?: number;
-  /** Untargeted loss (default 'ce'). */
-  loss?: 'ce' | 'dlr';
-  /** Step-size reduction threshold ρ (default 0.75). */
-  rho?: number;
-  /** Gradients averaged per step, for randomised models (default 1). */
-  eotIter?: number;
-  /** Seed set at the start of every call (default 0; §16 D20). */
-  seed?: number;
-  /** Test hook: called at each checkpoint with the 1-based iteration and which points had their step halved. */
-  onCheckpoint?: (iteration: number, reduced: boolean[], stepSize: number[]) => void;
-}
+/** APGD's defaults (AutoAttack's): 100 iterations, CE, ρ = 0.75, no EOT, untargeted; the driver's for the rest. */
+export const APGD_DEFAULTS = {
+  ...DRIVER_DEFAULTS,
+  /** Iterations per run. */
+  nIter: 100,
+  /** Untargeted loss. */
+  loss: 'ce' as 'ce' | 'dlr',
+  /** Step-size reduction threshold ρ. */
+  rho: 0.75,
+  /** Gradients averaged per step, for randomised models. */
+  eotIter: 1,
+  /** APGD-T: maximise the targeted DLR loss towards each of the nTargetClasses runner-up classes in turn. */
+  targeted: false,
+};
 
-export interface ApgdTargetedOptions extends Omit<ApgdOptions, 'loss'> {
-  /** Targets tried: the classes ranked 2 … nTargetClasses+1 by the clean logits (default 9, capped at K−1). */
-  nTargetClasses?: number;
-}
+export type ApgdSettings = DriverSettings &
+  typeof APGD_DEFAULTS & {
+    /** Test hook: called at each checkpoint with the 1-based iteration and which points had their step halved. */
+    onCheckpoint?: (iteration: number, reduced: boolean[], stepSize: number[]) => void;
+  };
+export type ApgdOptions = AttackOptions<ApgdSettings>;
+export type ApgdTargetedOptions = Omit<ApgdOptions, 'loss' | 'targeted'>;
 
 /** The 1-based iterations after which APGD checks its step size: w_j of §12.2 (22, 41, 57, 70, 80, 87, 93, 99 for N=100). */
 export function apgdCheckpoints(nIter: number): number[] {
@@ -104,139 +102,88 @@ interface RunResult {
 }
 
 /** One APGD run on a batch (AutoAttack's attack_single_run); the loss is maximised. */
-export function apgdRun(model: Module, x: Tensor, y: Tensor, loss: LossFn, o: ApgdOptions): RunResult {
-  const norm = o.norm ?? 'Linf';
-  const nIter = o.nIter ?? 100;
-  const rho = o.rho ?? 0.75;
-  const eot = o.eotIter ?? 1;
-  const eps = o.eps;
-  const kMin = Math.max(Math.floor(0.06 * nIter), 1);
-  const kDecr = Math.max(Math.floor(0.03 * nIter), 1);
-  let k = Math.max(Math.floor(0.22 * nIter), 1);
+export function apgdRun(model: Module, x: Tensor, y: Tensor, loss: LossFn, options: AttackOptions<ApgdSettings>): RunResult {
+  const o = withDefaults(APGD_DEFAULTS, options);
+  const { norm, nIter, eps } = o;
+  const checkpoints = apgdCheckpoints(nIter);
   const B = x.shape[0];
   const bshape = [B, ...x.shape.slice(1).map(() => 1)];
-  const s: Record<string, Tensor> = {};
-  const set = (name: string, t: Tensor) => {
-    const old = s[name];
-    s[name] = keep(t);
-    if (old && old !== t) old.dispose();
-  };
-  try {
-    set('xAdv', tidy(() => x.add(unit(norm === 'Linf' ? rand(x.shape, x.dtype, x.device).mul(2).sub(1) : randn(x.shape, x.dtype, x.device), norm).mul(eps)).clamp(0, 1)));
-    const first = eotGrad(model, s.xAdv, loss, eot);
-    set('grad', first.grad);
-    set('acc', tidy(() => first.logits.argmax(1).eq(y)));
-    set('lossBest', first.loss);
-    first.logits.dispose();
-    set('xBest', s.xAdv.clone());
-    set('xBestAdv', s.xAdv.clone());
-    set('gradBest', s.grad.clone());
-    set('step', full(bshape, 2 * eps, x.dtype, x.device));
-    set('xOld', s.xAdv.clone());
-    set('lossBestLastCheck', s.lossBest.clone());
-    set('reducedLastCheck', full([B], 1, 'bool', x.device));
-    set('lossSteps', zeros([nIter, B], x.dtype, x.device));
-    let counter = 0;
+  return tidy(() => {
+    const xAdv = tidy(() => x.add(unit(norm === 'Linf' ? rand(x.shape, x.dtype, x.device).mul(2).sub(1) : randn(x.shape, x.dtype, x.device), norm).mul(eps)).clamp(0, 1));
+    const first = eotGrad(model, xAdv, loss, o.eotIter);
+    let s = {
+      xAdv,
+      grad: first.grad,
+      acc: first.logits.argmax(1).eq(y),
+      lossBest: first.loss,
+      xBest: xAdv.clone(),
+      xBestAdv: xAdv.clone(),
+      gradBest: first.grad.clone(),
+      step: full(bshape, 2 * eps, x.dtype, x.device),
+      xOld: xAdv.clone(),
+      lossBestLastCheck: first.loss.clone(),
+      reducedLastCheck: full([B], 1, 'bool', x.device),
+      lossSteps: zeros([nIter, B], x.dtype, x.device),
+    };
     for (let i = 0; i < nIter; i++) {
-      const next = tidy(() => {
-        const momentum = s.xAdv.sub(s.xOld);
-        const a = i > 0 ? 0.75 : 1.0;
-        let z: Tensor;
-        if (norm === 'Linf') z = projectAA(s.xAdv.add(s.step.mul(s.grad.sign())), x, eps, norm);
-        else z = projectAA(s.xAdv.add(s.step.mul(unit(s.grad, norm))), x, eps, norm);
-        return projectAA(s.xAdv.add(z.sub(s.xAdv).mul(a)).add(momentum.mul(1 - a)), x, eps, norm);
-      });
-      set('xOld', s.xAdv);
-      s.xAdv = keep(next);
-      const r = eotGrad(model, s.xAdv, loss, eot);
-      set('grad', r.grad);
-      tidy(() => {
+      s = update(s, () => {
+        const xAdv = tidy(() => {
+          const momentum = s.xAdv.sub(s.xOld);
+          const a = i > 0 ? 0.75 : 1.0;
+          const z = projectAA(s.xAdv.add(s.step.mul(norm === 'Linf' ? s.grad.sign() : unit(s.grad, norm))), x, eps, norm);
+          return projectAA(s.xAdv.add(z.sub(s.xAdv).mul(a)).add(momentum.mul(1 - a)), x, eps, norm);
+        });
+        const r = eotGrad(model, xAdv, loss, o.eotIter);
         const pred = r.logits.argmax(1).eq(y);
-        set('acc', s.acc.logicalAnd(pred));
-        set('xBestAdv', where(pred.logicalNot().reshape(bshape), s.xAdv, s.xBestAdv));
         s.lossSteps.select(0, i).copy_(r.loss);
         const better = r.loss.gt(s.lossBest);
         const bm = better.reshape(bshape);
-        set('xBest', where(bm, s.xAdv, s.xBest));
-        set('gradBest', where(bm, s.grad, s.gradBest));
-        set('lossBest', where(better, r.loss, s.lossBest));
+        const next = {
+          ...s,
+          xOld: s.xAdv,
+          xAdv,
+          grad: r.grad,
+          acc: s.acc.logicalAnd(pred),
+          xBestAdv: where(pred.logicalNot().reshape(bshape), xAdv, s.xBestAdv),
+          xBest: where(bm, xAdv, s.xBest),
+          gradBest: where(bm, r.grad, s.gradBest),
+          lossBest: where(better, r.loss, s.lossBest),
+        };
+        const c = checkpoints.indexOf(i + 1);
+        if (c < 0) return next;
+        // Checkpoint c closes a window of k iterations: halve the step and restart from the best point where needed.
+        const k = checkpoints[c] - (c > 0 ? checkpoints[c - 1] : 0);
+        const reduce = apgdReduce(next.lossSteps, i, k, o.rho, next.lossBest, next.lossBestLastCheck, next.reducedLastCheck);
+        const rm = reduce.reshape(bshape);
+        const step = where(rm, next.step.div(2), next.step);
+        o.onCheckpoint?.(i + 1, reduce.toArray().map(Boolean), step.flatten().toArray());
+        return {
+          ...next,
+          reducedLastCheck: reduce,
+          lossBestLastCheck: next.lossBest.clone(),
+          step,
+          xAdv: where(rm, next.xBest, next.xAdv),
+          grad: where(rm, next.gradBest, next.grad),
+        };
       });
-      dispose([r.loss, r.logits]);
-      counter++;
-      if (counter === k) {
-        tidy(() => {
-          const reduce = apgdReduce(s.lossSteps, i, k, rho, s.lossBest, s.lossBestLastCheck, s.reducedLastCheck);
-          set('reducedLastCheck', reduce);
-          set('lossBestLastCheck', s.lossBest.clone());
-          const rm = reduce.reshape(bshape);
-          set('step', where(rm, s.step.div(2), s.step));
-          set('xAdv', where(rm, s.xBest, s.xAdv));
-          set('grad', where(rm, s.gradBest, s.grad));
-          o.onCheckpoint?.(i + 1, reduce.toArray().map(Boolean), s.step.flatten().toArray());
-        });
-        counter = 0;
-        k = Math.max(k - kDecr, kMin);
-      }
     }
-    // Clones belong to the caller's scope; everything in s is freed below.
-    return { acc: s.acc.clone(), xBestAdv: s.xBestAdv.clone() };
-  } finally {
-    dispose(Object.values(s));
-  }
+    return { acc: s.acc, xBestAdv: s.xBestAdv };
+  });
 }
 
-/** Clean predictions without recording gradients. */
-function predict(model: Module, x: Tensor): Tensor {
-  return noGrad(() => tidy(() => model.forward(x).argmax(1)));
-}
+/** APGD as the driver runs it: the CE or DLR loss, or the targeted DLR loss towards the driver's target. */
+export const APGD: Attack<ApgdSettings> = {
+  defaults: APGD_DEFAULTS,
+  run(model, x, y, o, { target }) {
+    const loss: LossFn = target ? (z) => dlrTargetedLoss(z, y, target) : o.loss === 'ce' ? (z) => F.crossEntropy(z, y, 'none') : (z) => dlrLoss(z, y);
+    const r = apgdRun(model, x, y, loss, o);
+    return { adv: r.xBestAdv, fooled: r.acc.logicalNot() };
+  },
+};
 
-/**
- * Runs `attack` on the still-correct points of the batch and writes the ones it fools into adv (AutoAttack's
- * perturb loop body); state.acc and state.adv are replaced by their updated versions.
- */
-function attackRemaining(
-  x: Tensor,
-  y: Tensor,
-  state: { acc: Tensor; adv: Tensor },
-  attack: (xs: Tensor, ys: Tensor) => RunResult,
-): void {
-  const idx = tidy(() => state.acc.nonzero().reshape([-1]));
-  try {
-    if (idx.numel === 0) return;
-    const updated = tidy(() => {
-      const r = attack(x.indexSelect(0, idx), y.indexSelect(0, idx));
-      const fooled = r.acc.logicalNot();
-      const fidx = idx.index([fooled]);
-      return {
-        acc: state.acc.indexPut([fidx], full([fidx.numel], 0, 'bool', x.device)),
-        adv: state.adv.indexPut([fidx], r.xBestAdv.index([fooled])),
-      };
-    });
-    dispose([state.acc, state.adv]);
-    state.acc = updated.acc;
-    state.adv = updated.adv;
-  } finally {
-    idx.dispose();
-  }
-}
-
-/**
- * APGD-CE / APGD-DLR (AutoAttack's perturb): seeds the generator, then runs `restarts` times on the points still
- * correctly classified. Returns adversarial images for the fooled points and x elsewhere. Defaults: 100 iterations,
- * 1 restart, CE, ρ = 0.75, seed 0.
- */
+/** APGD-CE / APGD-DLR (AutoAttack's perturb): adversarial images for the fooled points and x elsewhere. */
 export function apgd(model: Module, x: Tensor, y: Tensor, o: ApgdOptions): Tensor {
-  const lossName = o.loss ?? 'ce';
-  const state = { acc: predict(model, x).eq(y), adv: x.clone() };
-  manualSeed(o.seed ?? 0);
-  for (let r = 0; r < (o.restarts ?? 1); r++) {
-    attackRemaining(x, y, state, (xs, ys) => {
-      const lf: LossFn = lossName === 'ce' ? (z) => F.crossEntropy(z, ys, 'none') : (z) => dlrLoss(z, ys);
-      return apgdRun(model, xs, ys, lf, o);
-    });
-  }
-  state.acc.dispose();
-  return state.adv;
+  return perturb(APGD, model, x, y, o);
 }
 
 /**
@@ -245,22 +192,5 @@ export function apgd(model: Module, x: Tensor, y: Tensor, o: ApgdOptions): Tenso
  * Returns adversarial images for the fooled points and x elsewhere.
  */
 export function apgdTargeted(model: Module, x: Tensor, y: Tensor, o: ApgdTargetedOptions): Tensor {
-  const state = { acc: predict(model, x).eq(y), adv: x.clone() };
-  const K = noGrad(() => tidy(() => model.forward(x.slice(0, 0, 1)).shape[1]));
-  const nTargets = Math.min(o.nTargetClasses ?? 9, K - 1);
-  manualSeed(o.seed ?? 0);
-  for (let rank = 2; rank <= nTargets + 1; rank++) {
-    for (let r = 0; r < (o.restarts ?? 1); r++) {
-      attackRemaining(x, y, state, (xs, ys) => {
-        const target = noGrad(() => tidy(() => model.forward(xs).sort(1, true)[1].select(1, rank - 1)));
-        try {
-          return apgdRun(model, xs, ys, (z) => dlrTargetedLoss(z, ys, target), o);
-        } finally {
-          target.dispose();
-        }
-      });
-    }
-  }
-  state.acc.dispose();
-  return state.adv;
+  return perturb(APGD, model, x, y, { ...o, targeted: true });
 }

@@ -2,17 +2,28 @@
 // batches, keeping per point the first adversarial example that fools the model. Versions 'standard', 'plus',
 // 'rand' and a custom list. Deterministic (every attack reseeds per batch, §16 D20) and resumable from a state file.
 import * as fs from 'fs';
-import { Tensor, cat, dispose, keep, noGrad, tensor, tidy } from '../engine';
+import { Tensor, cat, tensor, tidy } from '../engine';
 import { UserError } from '../errors';
 import { Module, readSafetensors, writeSafetensors } from '../nn';
-import { apgd, apgdTargeted } from './apgd';
-import { fab } from './fab';
+import { APGD_DEFAULTS } from './apgd';
+import { Attack, DRIVER_DEFAULTS, perturb, predict } from './driver';
 import { Norm } from './project';
-import { square } from './square';
+import { ATTACKS, ATTACK_NAMES, AttackName } from './registry';
+import { SQUARE_DEFAULTS } from './square';
 
-export const AA_ATTACKS = ['apgd-ce', 'apgd-dlr', 'apgd-t', 'fab', 'fab-t', 'square'] as const;
-export type AAAttack = (typeof AA_ATTACKS)[number];
+export const AA_ATTACKS = ATTACK_NAMES;
+export type AAAttack = AttackName;
 export type AAVersion = 'standard' | 'plus' | 'rand' | 'custom';
+
+/** AutoAttack's defaults: its stages' own budgets, in batches of 250 points, seed 0. */
+export const AA_DEFAULTS = {
+  version: 'standard' as AAVersion,
+  seed: DRIVER_DEFAULTS.seed,
+  batchSize: 250,
+  nIter: APGD_DEFAULTS.nIter,
+  nQueries: SQUARE_DEFAULTS.nQueries,
+  nTargetClasses: DRIVER_DEFAULTS.nTargetClasses,
+};
 
 export interface AutoAttackOptions {
   norm: Norm;
@@ -23,11 +34,11 @@ export interface AutoAttackOptions {
   attacks?: AAAttack[];
   /** Attacks to leave out of the version's list (e.g. the DLR attacks for fewer than 4 classes). */
   exclude?: AAAttack[];
-  /** Seed of every attack call (default 0). */
+  /** Seed of every attack call. */
   seed?: number;
-  /** Points per attack call (default 250). */
+  /** Points per attack call. */
   batchSize?: number;
-  /** APGD/FAB iterations (default 100), Square queries (default 5000), target classes (default 9): reduced only for tests and benchmarks. */
+  /** APGD/FAB iterations, Square queries, target classes: reduced only for tests and benchmarks. */
   nIter?: number;
   nQueries?: number;
   nTargetClasses?: number;
@@ -55,6 +66,7 @@ export interface AAShard {
   /** The points the other processes fooled in this attack, given those this one fooled. */
   exchange(fooled: AAFooled[]): AAFooled[];
 }
+
 
 export interface AAProgress {
   attack: string;
@@ -98,23 +110,11 @@ export function aaPlan(version: AAVersion, custom?: AAAttack[]): AttackConfig[] 
   }
 }
 
+/** One stage on one batch: the attack through the driver, with the version's restarts and EOT and any reduced budget. */
 function runAttack(model: Module, cfg: AttackConfig, x: Tensor, y: Tensor, o: AutoAttackOptions): Tensor {
-  const common = { eps: o.eps, norm: o.norm, seed: o.seed ?? 0, restarts: cfg.restarts };
-  const nIter = o.nIter ?? 100;
-  switch (cfg.attack) {
-    case 'apgd-ce':
-      return apgd(model, x, y, { ...common, nIter, loss: 'ce', eotIter: cfg.eotIter });
-    case 'apgd-dlr':
-      return apgd(model, x, y, { ...common, nIter, loss: 'dlr', eotIter: cfg.eotIter });
-    case 'apgd-t':
-      return apgdTargeted(model, x, y, { ...common, nIter, nTargetClasses: o.nTargetClasses });
-    case 'fab':
-      return fab(model, x, y, { ...common, nIter, targeted: false });
-    case 'fab-t':
-      return fab(model, x, y, { ...common, nIter, targeted: true, nTargetClasses: o.nTargetClasses });
-    case 'square':
-      return square(model, x, y, { ...common, nQueries: o.nQueries ?? 5000 });
-  }
+  const stage = { eps: o.eps, norm: o.norm, seed: o.seed, restarts: cfg.restarts, eotIter: cfg.eotIter, nIter: o.nIter, nQueries: o.nQueries, nTargetClasses: o.nTargetClasses };
+  const attack: Attack = ATTACKS[cfg.attack];
+  return perturb(attack, model, x, y, stage);
 }
 
 interface Progress {
@@ -144,40 +144,38 @@ function fingerprint(x: Tensor, y: Tensor, plan: AttackConfig[], o: AutoAttackOp
     norm: o.norm,
     eps: o.eps,
     plan: plan.map((c) => `${c.attack}x${c.restarts}/eot${c.eotIter}`),
-    seed: o.seed ?? 0,
-    batchSize: o.batchSize ?? 250,
-    nIter: o.nIter ?? 100,
-    nQueries: o.nQueries ?? 5000,
-    nTargetClasses: o.nTargetClasses ?? 9,
+    seed: o.seed ?? AA_DEFAULTS.seed,
+    batchSize: o.batchSize ?? AA_DEFAULTS.batchSize,
+    nIter: o.nIter ?? AA_DEFAULTS.nIter,
+    nQueries: o.nQueries ?? AA_DEFAULTS.nQueries,
+    nTargetClasses: o.nTargetClasses ?? AA_DEFAULTS.nTargetClasses,
     identity: o.identity ?? '',
     data: sums.map((v) => v.toPrecision(10)),
   };
 }
 
 function saveState(file: string, s: State): void {
-  const idx = [...s.adv.keys()].sort((a, b) => a - b);
-  const tensors = new Map<string, Tensor>();
-  const owned: Tensor[] = [];
-  const put = (k: string, t: Tensor) => (tensors.set(k, t), owned.push(t));
-  put('clean_pred', tensor(s.cleanPred, [s.cleanPred.length], 'int64'));
-  put('adv_pred', tensor(s.advPred, [s.advPred.length], 'int64'));
-  put('robust', tensor(s.robust.map(Number), [s.robust.length], 'uint8'));
-  if (s.startFlags) put('start_flags', tensor(s.startFlags.map(Number), [s.startFlags.length], 'uint8'));
-  if (idx.length) {
-    put('adv_index', tensor(idx, [idx.length], 'int64'));
-    put('adv_rows', tidy(() => cat(idx.map((i) => s.adv.get(i)!.to('cpu').unsqueeze(0)))));
-  }
-  try {
+  tidy(() => {
+    const idx = [...s.adv.keys()].sort((a, b) => a - b);
+    const tensors = new Map<string, Tensor>([
+      ['clean_pred', tensor(s.cleanPred, [s.cleanPred.length], 'int64')],
+      ['adv_pred', tensor(s.advPred, [s.advPred.length], 'int64')],
+      ['robust', tensor(s.robust.map(Number), [s.robust.length], 'uint8')],
+    ]);
+    if (s.startFlags) tensors.set('start_flags', tensor(s.startFlags.map(Number), [s.startFlags.length], 'uint8'));
+    if (idx.length) {
+      tensors.set('adv_index', tensor(idx, [idx.length], 'int64'));
+      tensors.set('adv_rows', cat(idx.map((i) => s.adv.get(i)!.to('cpu').unsqueeze(0))));
+    }
     writeSafetensors(file, tensors, { 'cfa-autoattack-state': JSON.stringify(s.p) });
-  } finally {
-    dispose(owned);
-  }
+  });
 }
 
+/** The saved state, when the file exists and was written for this evaluation; its rows belong to the caller's scope. */
 function loadState(file: string, fp: Record<string, unknown>, device: string): State | undefined {
   if (!fs.existsSync(file)) return undefined;
-  const { tensors, metadata } = readSafetensors(file);
-  try {
+  return tidy(() => {
+    const { tensors, metadata } = readSafetensors(file);
     const raw = metadata['cfa-autoattack-state'];
     if (!raw) throw new UserError(`${file}: not an AutoAttack state file (no 'cfa-autoattack-state' metadata)`);
     const p = JSON.parse(raw) as Progress;
@@ -195,7 +193,7 @@ function loadState(file: string, fp: Record<string, unknown>, device: string): S
     if (tensors.has('adv_index')) {
       const idx = get('adv_index').toArray();
       const rows = get('adv_rows');
-      idx.forEach((i, r) => adv.set(i, keep(rows.select(0, r).to(device))));
+      idx.forEach((i, r) => adv.set(i, rows.select(0, r).to(device)));
     }
     return {
       cleanPred: get('clean_pred').toArray(),
@@ -205,15 +203,13 @@ function loadState(file: string, fp: Record<string, unknown>, device: string): S
       adv,
       p,
     };
-  } finally {
-    dispose([...tensors.values()]);
-  }
+  });
 }
 
 /** argmax predictions in batches, without gradients. */
 function predictAll(model: Module, x: Tensor, bs: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < x.shape[0]; i += bs) out.push(...noGrad(() => tidy(() => model.forward(x.slice(0, i, i + bs)).argmax(1).toArray())));
+  for (let i = 0; i < x.shape[0]; i += bs) out.push(...tidy(() => predict(model, x.slice(0, i, i + bs)).toArray()));
   return out;
 }
 
@@ -235,17 +231,24 @@ function takeShared(st: State, shard: AAShard, todo: number[]): void {
  * the last saved batch with identical results.
  */
 export function autoAttack(model: Module, x: Tensor, y: Tensor, o: AutoAttackOptions): AutoAttackResult {
-  const plan = aaPlan(o.version ?? 'standard', o.attacks).filter((c) => !o.exclude?.includes(c.attack));
-  const bs = o.batchSize ?? 250;
+  const plan = aaPlan(o.version ?? AA_DEFAULTS.version, o.attacks).filter((c) => !o.exclude?.includes(c.attack));
+  const bs = o.batchSize ?? AA_DEFAULTS.batchSize;
   const fp = fingerprint(x, y, plan, o);
   const wasTraining = model.training;
   model.eval();
-  const labels = y.toArray();
-  let s = o.statePath ? loadState(o.statePath, fp, x.device) : undefined;
   try {
-    if (!s) {
+    // Kept adversarial rows live in this scope until the result is assembled.
+    return tidy(() => run());
+  } finally {
+    model.train(wasTraining);
+  }
+
+  function run(): AutoAttackResult {
+    const labels = y.toArray();
+    let st = o.statePath ? loadState(o.statePath, fp, x.device) : undefined;
+    if (!st) {
       const cleanPred = predictAll(model, x, bs);
-      s = {
+      st = {
         cleanPred,
         advPred: cleanPred.slice(),
         robust: cleanPred.map((p, i) => p === labels[i]),
@@ -253,69 +256,57 @@ export function autoAttack(model: Module, x: Tensor, y: Tensor, o: AutoAttackOpt
         adv: new Map(),
         p: { attackIndex: 0, batchesDone: 0, secondsInAttack: 0, perAttack: [], fingerprint: fp },
       };
-      if (o.statePath) saveState(o.statePath, s);
+      if (o.statePath) saveState(o.statePath, st);
     }
-    const st = s;
     let batchesThisCall = 0;
-    const robustAcc = () => st.robust.filter(Boolean).length / st.robust.length;
-    while (st.p.attackIndex < plan.length) {
-      const cfg = plan[st.p.attackIndex];
-      if (!st.startFlags) st.startFlags = st.robust.slice();
-      const todo = st.startFlags.flatMap((r, i) => (r ? [i] : []));
+    const s = st;
+    const robustAcc = () => s.robust.filter(Boolean).length / s.robust.length;
+    while (s.p.attackIndex < plan.length) {
+      const cfg = plan[s.p.attackIndex];
+      if (!s.startFlags) s.startFlags = s.robust.slice();
+      const todo = s.startFlags.flatMap((r, i) => (r ? [i] : []));
       if (todo.length === 0) break;
       const batches = Math.ceil(todo.length / bs);
-      while (st.p.batchesDone < batches) {
-        if (o.stopAfterBatches !== undefined && batchesThisCall >= o.stopAfterBatches) return finish(false);
-        const b = st.p.batchesDone;
+      while (s.p.batchesDone < batches) {
+        if (o.stopAfterBatches !== undefined && batchesThisCall >= o.stopAfterBatches) return finish(s, false);
+        const b = s.p.batchesDone;
         if (o.shard && !o.shard.owns(b)) {
-          st.p.batchesDone++;
+          s.p.batchesDone++;
           continue;
         }
         const ids = todo.slice(b * bs, (b + 1) * bs);
         const t0 = Date.now();
-        tidy(() => {
+        const fooled = tidy(() => {
           const idx = tensor(ids, [ids.length], 'int64', x.device);
-          const xb = x.indexSelect(0, idx);
-          const yb = y.indexSelect(0, idx);
-          const adv = runAttack(model, cfg, xb, yb, o);
-          const pred = noGrad(() => model.forward(adv).argmax(1)).toArray();
-          ids.forEach((id, r) => {
-            if (pred[r] !== labels[id] && st.robust[id]) {
-              st.robust[id] = false;
-              st.advPred[id] = pred[r];
-              st.adv.get(id)?.dispose();
-              st.adv.set(id, keep(adv.select(0, r).clone()));
-            }
-          });
+          const adv = runAttack(model, cfg, x.indexSelect(0, idx), y.indexSelect(0, idx), o);
+          const pred = predict(model, adv).toArray();
+          return ids.flatMap((id, r) => (pred[r] !== labels[id] && s.robust[id] ? [{ id, pred: pred[r], row: adv.select(0, r).clone() }] : []));
         });
-        st.p.batchesDone++;
-        st.p.secondsInAttack += (Date.now() - t0) / 1000;
+        for (const f of fooled) {
+          s.robust[f.id] = false;
+          s.advPred[f.id] = f.pred;
+          s.adv.set(f.id, f.row);
+        }
+        s.p.batchesDone++;
+        s.p.secondsInAttack += (Date.now() - t0) / 1000;
         batchesThisCall++;
-        if (o.statePath) saveState(o.statePath, st);
-        o.onProgress?.({ attack: cfg.attack, batch: b + 1, batches, robustAccuracy: robustAcc(), seconds: st.p.secondsInAttack });
+        if (o.statePath) saveState(o.statePath, s);
+        o.onProgress?.({ attack: cfg.attack, batch: b + 1, batches, robustAccuracy: robustAcc(), seconds: s.p.secondsInAttack });
       }
-      if (o.shard) takeShared(st, o.shard, todo);
-      st.p.perAttack.push({ attack: cfg.attack, robustAccuracy: robustAcc(), seconds: st.p.secondsInAttack });
-      st.p.attackIndex++;
-      st.p.batchesDone = 0;
-      st.p.secondsInAttack = 0;
-      st.startFlags = undefined;
-      if (o.statePath) saveState(o.statePath, st);
+      if (o.shard) takeShared(s, o.shard, todo);
+      s.p.perAttack.push({ attack: cfg.attack, robustAccuracy: robustAcc(), seconds: s.p.secondsInAttack });
+      s.p.attackIndex++;
+      s.p.batchesDone = 0;
+      s.p.secondsInAttack = 0;
+      s.startFlags = undefined;
+      if (o.statePath) saveState(o.statePath, s);
     }
-    return finish(true);
-  } finally {
-    if (s) dispose([...s.adv.values()]);
-    model.train(wasTraining);
+    return finish(s, true);
   }
 
-  function finish(complete: boolean): AutoAttackResult {
-    const st = s!;
-    const xAdv = tidy(() => {
-      const ids = [...st.adv.keys()];
-      if (ids.length === 0) return x.clone();
-      const idx = tensor(ids, [ids.length], 'int64', x.device);
-      return x.indexPut([idx], cat(ids.map((i) => st.adv.get(i)!.unsqueeze(0))));
-    });
-    return { xAdv, cleanPred: st.cleanPred, advPred: st.advPred, robust: st.robust, perAttack: st.p.perAttack, complete };
+  function finish(s: State, complete: boolean): AutoAttackResult {
+    const ids = [...s.adv.keys()];
+    const xAdv = ids.length === 0 ? x.clone() : x.indexPut([tensor(ids, [ids.length], 'int64', x.device)], cat(ids.map((i) => s.adv.get(i)!.unsqueeze(0))));
+    return { xAdv, cleanPred: s.cleanPred, advPred: s.advPred, robust: s.robust, perAttack: s.p.perAttack, complete };
   }
 }

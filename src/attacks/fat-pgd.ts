@@ -1,7 +1,7 @@
 // FAT's early-stopped PGD (§7.4) with per-sample control counters τ, in CFA's semantics (a) or the original's (b).
 // Batched with masks: frozen samples keep their iterate while the others step. The caller sets the model's mode
 // (CFA: train; original FAT: eval).
-import { F, Tensor, dispose, full, keep, noGrad, randLike, randnLike, tidy, where } from '../engine';
+import { F, Tensor, full, noGrad, randLike, randnLike, tidy, update, where } from '../engine';
 import { Module } from '../nn';
 import { lossAndGrad, perSample, project } from './project';
 
@@ -26,36 +26,32 @@ export interface FatPgdOptions {
 export function fatPgd(model: Module, x: Tensor, y: Tensor, o: FatPgdOptions): Tensor {
   const semantics = o.semantics ?? 'cfa';
   const omega = o.noise ?? (semantics === 'original' ? 0.001 : 0);
-  const eps = keep(perSample(o.eps, x));
   const bshape = [-1, ...x.shape.slice(1).map(() => 1)];
-  let xAdv = tidy(() => project(x.add(randLike(x).mul(2).sub(1).mul(eps)), x, eps, 'Linf'));
-  let counter = full([x.shape[0]], o.tau, 'int64', x.device);
-  let frozen = full([x.shape[0]], 0, 'bool', x.device);
-  try {
-    for (let k = 0; k < o.steps; k++) {
-      const step = tidy(() => {
+  return tidy(() => {
+    const eps = perSample(o.eps, x);
+    let s = {
+      xAdv: tidy(() => project(x.add(randLike(x).mul(2).sub(1).mul(eps)), x, eps, 'Linf')),
+      counter: full([x.shape[0]], o.tau, 'int64', x.device),
+      frozen: full([x.shape[0]], 0, 'bool', x.device),
+      any: true,
+    };
+    for (let k = 0; k < o.steps && s.any; k++) {
+      s = update(s, () => {
+        const { xAdv, counter, frozen } = s;
         const { logits, grad } = lossAndGrad(model, xAdv, (z) => F.crossEntropy(z, y, 'none'));
         const wrong = logits.argmax(1).ne(y);
         const hasCount = counter.gt(0);
         // 'cfa': counters never grow, so c = 0 freezes for good; 'original': only a wrong answer at c = 0 freezes.
         const newFrozen = semantics === 'cfa' ? hasCount.logicalNot() : frozen.logicalOr(wrong.logicalAnd(hasCount.logicalNot()));
         const active = newFrozen.logicalNot();
-        const newCounter = counter.sub(wrong.logicalAnd(hasCount).long());
         let moved = xAdv.add(grad.sign().mul(o.stepSize));
         if (omega > 0) moved = moved.add(randnLike(x).mul(omega));
         const next = where(active.reshape(bshape), project(moved, x, eps, 'Linf'), xAdv);
-        return { next, counter: newCounter, frozen: newFrozen, any: active.any().item() };
+        return { xAdv: next, counter: counter.sub(wrong.logicalAnd(hasCount).long()), frozen: newFrozen, any: Boolean(active.any().item()) };
       });
-      dispose([xAdv, counter, frozen]);
-      xAdv = step.next;
-      counter = step.counter;
-      frozen = step.frozen;
-      if (!step.any) break;
       // CFA recomputes the logits after the last step too; in train mode that forward updates BatchNorm statistics.
-      if (k === o.steps - 1 && semantics === 'cfa' && model.training) tidy(() => void noGrad(() => model.forward(xAdv)));
+      if (s.any && k === o.steps - 1 && semantics === 'cfa' && model.training) noGrad(() => model.forward(s.xAdv));
     }
-    return xAdv;
-  } finally {
-    dispose([eps, counter, frozen]);
-  }
+    return s.xAdv;
+  });
 }

@@ -1,7 +1,8 @@
 // PGD-k (§7.1 training, §7.2 evaluation): L∞ sign steps or L2 normalised-gradient steps, projected onto the per-sample
 // ε-ball and [0,1], from a random start, batched. The model's train/eval mode is left as the caller set it.
-import { Tensor, dispose, keep, noGrad, randLike, randnLike, tidy, where } from '../engine';
+import { Tensor, noGrad, randLike, randnLike, tidy, update, where } from '../engine';
 import { Module } from '../nn';
+import { withDefaults } from './driver';
 import { AttackLoss, attackLoss } from './losses';
 import { Norm, ascentDirection, l2Norm, lossAndGrad, perSample, project } from './project';
 
@@ -12,21 +13,25 @@ export interface PgdOptions {
   stepSize: number | Tensor;
   steps: number;
   /**
-   * Start (default true): true is a random point of the ball, U(−ε, ε) per coordinate for L∞, for L2 a uniformly
+   * Start: true is a random point of the ball, U(−ε, ε) per coordinate for L∞, for L2 a uniformly
    * random direction with radius U(0,1)·ε; false is x itself; 'small-normal' is x + 0.001·N(0, I), not projected before
    * the first step (the start of the TRADES and MART reference code).
    */
   randomStart?: boolean | 'small-normal';
-  /** Loss to maximise (default 'ce'). */
+  /** Loss to maximise. */
   loss?: AttackLoss;
-  /** Threat model (default 'Linf'). */
+  /** Threat model. */
   norm?: Norm;
   /**
-   * Random restarts (default 1). Per sample the result of a later restart replaces the kept one when it newly
+   * Random restarts. Per sample the result of a later restart replaces the kept one when it newly
    * misclassifies the point, or when both have the same outcome and its final loss is higher.
    */
   restarts?: number;
 }
+
+/** PGD's defaults: a random start in the ball, the CE loss, L∞, one run. */
+export const PGD_DEFAULTS = { randomStart: true as boolean | 'small-normal', loss: 'ce' as AttackLoss, norm: 'Linf' as Norm, restarts: 1 };
+type PgdSettings = PgdOptions & typeof PGD_DEFAULTS;
 
 /** Random start x + δ, projected onto the ball and the box. */
 function randomStart(x: Tensor, eps: Tensor, norm: Norm): Tensor {
@@ -51,53 +56,44 @@ function smallNormalStart(x: Tensor, eps: Tensor, norm: Norm, steps: number): Te
 }
 
 /** One PGD run from a fresh start; returns the last iterate (no best-loss tracking, no early stop: §7.1). */
-function pgdRun(model: Module, x: Tensor, y: Tensor, eps: Tensor, alpha: Tensor, o: PgdOptions): Tensor {
-  const norm = o.norm ?? 'Linf';
-  const kind = o.loss ?? 'ce';
+function pgdRun(model: Module, x: Tensor, y: Tensor, eps: Tensor, alpha: Tensor, o: PgdSettings): Tensor {
+  const { norm, loss } = o;
   let xAdv = o.randomStart === false ? x.clone() : o.randomStart === 'small-normal' ? smallNormalStart(x, eps, norm, o.steps) : randomStart(x, eps, norm);
   for (let k = 0; k < o.steps; k++) {
-    const next = tidy(() => {
-      const { grad } = lossAndGrad(model, xAdv, (z) => attackLoss(kind, z, y));
+    xAdv = update(xAdv, () => {
+      const { grad } = lossAndGrad(model, xAdv, (z) => attackLoss(loss, z, y));
       return project(xAdv.add(ascentDirection(grad, norm).mul(alpha)), x, eps, norm);
     });
-    xAdv.dispose();
-    xAdv = next;
   }
   return xAdv;
 }
 
 /**
- * PGD adversarial examples (detached), inside the per-sample ε-ball around x and inside [0,1]. Defaults: random
- * start, CE loss, L∞, 1 restart. Gradients are taken with respect to the input only.
+ * PGD adversarial examples (detached), inside the per-sample ε-ball around x and inside [0,1]. Gradients are taken
+ * with respect to the input only.
  */
-export function pgd(model: Module, x: Tensor, y: Tensor, o: PgdOptions): Tensor {
-  const restarts = Math.max(1, o.restarts ?? 1);
-  const eps = keep(perSample(o.eps, x));
-  const alpha = keep(perSample(o.stepSize, x));
-  try {
-    let best = pgdRun(model, x, y, eps, alpha, o);
-    if (restarts === 1) return best;
+export function pgd(model: Module, x: Tensor, y: Tensor, options: PgdOptions): Tensor {
+  const o = withDefaults(PGD_DEFAULTS, options);
+  const restarts = Math.max(1, o.restarts);
+  return tidy(() => {
+    const eps = perSample(o.eps, x);
+    const alpha = perSample(o.stepSize, x);
     const score = (xa: Tensor) =>
       tidy(() => {
         const logits = noGrad(() => model.forward(xa));
-        return { loss: attackLoss(o.loss ?? 'ce', logits, y), fooled: logits.argmax(1).ne(y) };
+        return { x: xa, loss: attackLoss(o.loss, logits, y), fooled: logits.argmax(1).ne(y) };
       });
-    let s = score(best);
+    const first = pgdRun(model, x, y, eps, alpha, o);
+    if (restarts === 1) return first;
+    let best = score(first);
     for (let r = 1; r < restarts; r++) {
-      const cand = pgdRun(model, x, y, eps, alpha, o);
-      const c = score(cand);
-      const merged = tidy(() => {
-        const better = c.fooled.logicalAnd(s.fooled.logicalNot()).logicalOr(c.fooled.eq(s.fooled).logicalAnd(c.loss.gt(s.loss)));
+      best = update(best, () => {
+        const c = score(pgdRun(model, x, y, eps, alpha, o));
+        const better = c.fooled.logicalAnd(best.fooled.logicalNot()).logicalOr(c.fooled.eq(best.fooled).logicalAnd(c.loss.gt(best.loss)));
         const m = better.reshape([-1, ...x.shape.slice(1).map(() => 1)]);
-        return { x: where(m, cand, best), loss: where(better, c.loss, s.loss), fooled: where(better, c.fooled, s.fooled) };
+        return { x: where(m, c.x, best.x), loss: where(better, c.loss, best.loss), fooled: where(better, c.fooled, best.fooled) };
       });
-      dispose([best, cand, s, c]);
-      best = merged.x;
-      s = { loss: merged.loss, fooled: merged.fooled };
     }
-    dispose(s);
-    return best;
-  } finally {
-    dispose([eps, alpha]);
-  }
+    return best.x;
+  });
 }

@@ -1,25 +1,25 @@
 // Square Attack (Andriushchenko et al. 2020; §12.5): score-based random search with square-shaped updates, L∞ and
 // L2, margin loss, with the p schedule used by AutoAttack (resc_schedule off) and windows shared by the batch.
-import { F, Tensor, dispose, full, manualSeed, noGrad, rand, tensor, tidy, where, zeros } from '../engine';
+import { F, Tensor, noGrad, rand, tensor, tidy, update, where, zeros } from '../engine';
 import { Module } from '../nn';
+import { Attack, AttackOptions, DRIVER_DEFAULTS, DriverSettings, perturb, predict, withDefaults } from './driver';
 import { Norm, l2Norm } from './project';
 import { maxOtherLogit } from './losses';
 
-export interface SquareOptions {
-  eps: number;
-  norm?: Norm;
-  /** Queries per run (default 5000). */
-  nQueries?: number;
-  /** Initial fraction of pixels per square (default 0.8). */
-  pInit?: number;
-  /** Runs on the points not yet fooled (default 1). */
-  restarts?: number;
-  /** Seed set at the start of every call (default 0). */
-  seed?: number;
-}
+/** Square's defaults (AutoAttack's): 5,000 queries, p_init 0.8; the driver's for the rest. */
+export const SQUARE_DEFAULTS = {
+  ...DRIVER_DEFAULTS,
+  /** Queries per run. */
+  nQueries: 5000,
+  /** Initial fraction of pixels per square. */
+  pInit: 0.8,
+};
+
+export type SquareSettings = DriverSettings & typeof SQUARE_DEFAULTS;
+export type SquareOptions = AttackOptions<SquareSettings>;
 
 /** Fraction p of the image covered by the square at iteration `it` (§12.5 step 1; the schedule is not rescaled). */
-export function squareP(it: number, pInit = 0.8): number {
+export function squareP(it: number, pInit = SQUARE_DEFAULTS.pInit): number {
   const bounds: [number, number][] = [
     [10, 1],
     [50, 2],
@@ -174,74 +174,47 @@ function proposeL2(xc: Tensor, xb: Tensor, eps: number, it: number, pInit: numbe
 }
 
 /** One Square run (AutoAttack's attack_single_run); returns the best point found for every input. */
-export function squareRun(model: Module, x: Tensor, y: Tensor, o: SquareOptions): Tensor {
-  const norm = o.norm ?? 'Linf';
-  const pInit = o.pInit ?? 0.8;
-  const B = x.shape[0];
-  const bshape = [B, ...x.shape.slice(1).map(() => 1)];
-  let xBest = norm === 'Linf' ? startLinf(x, o.eps) : startL2(x, o.eps);
-  let marginMin = margin(model, xBest, y);
-  let lossMin = marginMin.clone();
-  try {
-    for (let it = 0; it < (o.nQueries ?? 5000); it++) {
-      const idx = tidy(() => marginMin.gt(0).nonzero().reshape([-1]));
-      if (idx.numel === 0) {
-        idx.dispose();
-        break;
-      }
-      const upd = tidy(() => {
+export function squareRun(model: Module, x: Tensor, y: Tensor, options: SquareOptions): Tensor {
+  const { norm, pInit, eps, nQueries } = withDefaults(SQUARE_DEFAULTS, options);
+  const bshape = [x.shape[0], ...x.shape.slice(1).map(() => 1)];
+  return tidy(() => {
+    const xBest = norm === 'Linf' ? startLinf(x, eps) : startL2(x, eps);
+    const marginMin = margin(model, xBest, y);
+    let s = { xBest, marginMin, lossMin: marginMin.clone() };
+    for (let it = 0; it < nQueries; it++) {
+      using idx = tidy(() => s.marginMin.gt(0).nonzero().reshape([-1]));
+      if (idx.numel === 0) break;
+      s = update(s, () => {
         const xc = x.indexSelect(0, idx);
-        const xb = xBest.indexSelect(0, idx);
+        const xb = s.xBest.indexSelect(0, idx);
         const yc = y.indexSelect(0, idx);
-        const mc = marginMin.indexSelect(0, idx);
-        const lc = lossMin.indexSelect(0, idx);
-        const xNew = norm === 'Linf' ? proposeLinf(xc, xb, o.eps, it, pInit) : proposeL2(xc, xb, o.eps, it, pInit);
+        const mc = s.marginMin.indexSelect(0, idx);
+        const lc = s.lossMin.indexSelect(0, idx);
+        const xNew = norm === 'Linf' ? proposeLinf(xc, xb, eps, it, pInit) : proposeL2(xc, xb, eps, it, pInit);
         const m = margin(model, xNew, yc);
         const improved = m.lt(lc);
         const accept = improved.logicalOr(m.le(0));
         return {
-          lossMin: lossMin.indexPut([idx], where(improved, m, lc)),
-          marginMin: marginMin.indexPut([idx], where(accept, m, mc)),
-          xBest: xBest.indexPut([idx], where(accept.reshape([-1, ...bshape.slice(1)]), xNew, xb)),
+          lossMin: s.lossMin.indexPut([idx], where(improved, m, lc)),
+          marginMin: s.marginMin.indexPut([idx], where(accept, m, mc)),
+          xBest: s.xBest.indexPut([idx], where(accept.reshape([-1, ...bshape.slice(1)]), xNew, xb)),
         };
       });
-      dispose([idx, lossMin, marginMin, xBest]);
-      lossMin = upd.lossMin;
-      marginMin = upd.marginMin;
-      xBest = upd.xBest;
     }
-    return xBest;
-  } finally {
-    dispose([marginMin, lossMin]);
-  }
+    return s.xBest;
+  });
 }
 
-/**
- * Square Attack (AutoAttack's perturb): seeds the generator, runs on the correctly classified points, and returns
- * adversarial images for the points it fooled and x elsewhere. Defaults: 5000 queries, p_init 0.8, 1 restart, seed 0.
- */
+/** Square as the driver runs it. */
+export const SQUARE: Attack<SquareSettings> = {
+  defaults: SQUARE_DEFAULTS,
+  run(model, x, y, o) {
+    const adv = squareRun(model, x, y, o);
+    return { adv, fooled: predict(model, adv).ne(y) };
+  },
+};
+
+/** Square Attack (AutoAttack's perturb): adversarial images for the points it fooled and x elsewhere. */
 export function square(model: Module, x: Tensor, y: Tensor, o: SquareOptions): Tensor {
-  let acc = noGrad(() => tidy(() => model.forward(x).argmax(1).eq(y)));
-  let out = x.clone();
-  manualSeed(o.seed ?? 0);
-  for (let r = 0; r < (o.restarts ?? 1); r++) {
-    const idx = tidy(() => acc.nonzero().reshape([-1]));
-    if (idx.numel === 0) {
-      idx.dispose();
-      break;
-    }
-    const upd = tidy(() => {
-      const xs = x.indexSelect(0, idx);
-      const ys = y.indexSelect(0, idx);
-      const adv = squareRun(model, xs, ys, o);
-      const fooled = noGrad(() => model.forward(adv).argmax(1).ne(ys));
-      const fidx = idx.index([fooled]);
-      return { acc: acc.indexPut([fidx], full([fidx.numel], 0, 'bool', x.device)), out: out.indexPut([fidx], adv.index([fooled])) };
-    });
-    dispose([idx, acc, out]);
-    acc = upd.acc;
-    out = upd.out;
-  }
-  acc.dispose();
-  return out;
+  return perturb(SQUARE, model, x, y, o);
 }

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Tensor, dispose, resolveDevice, setNumThreads, tensor, tidy } from '../engine';
+import { AA_DEFAULTS } from '../attacks/autoattack';
 import { EVAL_ATTACKS, EvalAttack, EvaluateOptions, buildEvalResult, evaluateRobustness } from '../evaluation/evaluate';
 import { checkEpsMonotone } from '../evaluation/sanity';
 import { selectBalanced } from '../evaluation/select';
@@ -229,7 +230,7 @@ export async function run(argv: string[]): Promise<number> {
   const epsList = parseEpsList(values.eps as string | undefined, norm);
   const n = values.n === undefined ? 1000 : parseInteger(values.n as string, '--n', 1);
   const seed = values.seed === undefined ? 0 : parseInteger(values.seed as string, '--seed');
-  const batchSize = values['batch-size'] === undefined ? 250 : parseInteger(values['batch-size'] as string, '--batch-size', 1);
+  const batchSize = values['batch-size'] === undefined ? AA_DEFAULTS.batchSize : parseInteger(values['batch-size'] as string, '--batch-size', 1);
   const launched = await launchIfAsked('eval', argv, values);
   if (launched !== undefined) return launched;
   if (values.threads !== undefined) setNumThreads(parseInteger(values.threads as string, '--threads', 1));

@@ -5,4 +5,4 @@ export * from './random';
 export * from './autograd';
 export * from './device';
 export * as F from './functional';
-export { tidy, keep, dispose } from './scope';
+export { tidy, keep, dispose, update } from './scope';

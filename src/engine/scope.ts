@@ -78,6 +78,25 @@ export function tidy<R>(fn: () => R): R {
   return result;
 }
 
+/**
+ * One step of a loop whose state (a tensor, or arrays/plain objects/Maps of tensors) is replaced: runs fn in its own
+ * scope like tidy(), then frees the tensors of `previous` that the new state does not reuse. Loops then carry their
+ * state without dispose lists and hold one copy of it at a time.
+ */
+export function update<S>(previous: S, fn: () => S): S {
+  const next = tidy(fn);
+  const reused = new Set<Disposable>();
+  collect(next, reused);
+  const old = new Set<Disposable>();
+  collect(previous, old);
+  for (const t of old) {
+    if (reused.has(t)) continue;
+    for (const s of stack) s.delete(t);
+    t.dispose();
+  }
+  return next;
+}
+
 /** Disposes a tensor, or every tensor in an array/plain object/Map. */
 export function dispose(value: unknown): void {
   const all = new Set<Disposable>();

@@ -54,6 +54,10 @@ export class Tensor {
     N.dispose(this.h);
     this.h = undefined;
   }
+  /** `using t = …` frees the tensor when the enclosing block ends. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
 
   // ---- introspection
   get shape(): number[] {

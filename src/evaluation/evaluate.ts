@@ -1,9 +1,11 @@
 // Robustness evaluation of a model on a fixed set of points: AutoAttack (an ensemble or one of its attacks) or PGD,
 // with sanity flags and class-wise metrics, producing the EvalResult written by `cfa eval`.
-import { Tensor, manualSeed, noGrad, tidy, withBatchShard } from '../engine';
-import { AAAttack, AAProgress, AAVersion, aaPlan, autoAttack } from '../attacks/autoattack';
+import { Tensor, manualSeed, tidy, withBatchShard } from '../engine';
+import { AAProgress, AAVersion, AA_DEFAULTS, aaPlan, autoAttack } from '../attacks/autoattack';
+import { predict } from '../attacks/driver';
 import { pgd } from '../attacks/pgd';
 import { Norm } from '../attacks/project';
+import { ATTACKS, ATTACK_NAMES, AttackName } from '../attacks/registry';
 import { shardOf } from '../distributed/data-parallel';
 import { Collective, SINGLE } from '../distributed/group';
 import { UserError } from '../errors';
@@ -13,8 +15,9 @@ import { classwiseMetrics } from './metrics';
 import { checkNumClasses, checkProbabilities, checkRandomized, checkSquare, checkZeroGradients } from './sanity';
 import { autoAttackShard, gatherPredictions } from './shard';
 
-export const EVAL_ATTACKS = ['aa', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab', 'fab-t', 'square', 'pgd'] as const;
-export type EvalAttack = (typeof EVAL_ATTACKS)[number];
+/** AutoAttack ('aa'), one of its attacks by registry name, or PGD. */
+export type EvalAttack = 'aa' | AttackName | 'pgd';
+export const EVAL_ATTACKS: readonly EvalAttack[] = ['aa', ...ATTACK_NAMES, 'pgd'];
 
 export interface EvaluateOptions {
   attack: EvalAttack;
@@ -56,9 +59,9 @@ function attackList(o: EvaluateOptions): string[] {
   return [o.attack];
 }
 
-/** Attacks whose loss needs more classes: targeted DLR needs 4 (z_π4), DLR needs 3 (z_π3). */
-function impossible(numClasses: number): AAAttack[] {
-  return [...(numClasses < 4 ? (['apgd-t'] as AAAttack[]) : []), ...(numClasses < 3 ? (['apgd-dlr'] as AAAttack[]) : [])];
+/** Attacks whose loss needs more classes (targeted DLR needs 4: z_π4; DLR needs 3: z_π3). */
+function impossible(numClasses: number): AttackName[] {
+  return ATTACK_NAMES.filter((a) => numClasses < (ATTACKS[a].minClasses ?? 0));
 }
 
 /** Name recorded in the result: the attack, its version or steps, and any reduced budget. */
@@ -96,9 +99,9 @@ function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: num
       const part = shardOf(Math.min(bs, x.shape[0] - i), dist);
       const xb = x.slice(0, i + part.offset, i + part.offset + part.count);
       const yb = y.slice(0, i + part.offset, i + part.offset + part.count);
-      const clean = noGrad(() => model.forward(xb).argmax(1));
+      const clean = predict(model, xb);
       const xa = withBatchShard(part, () => pgd(model, xb, yb, { eps: o.eps, stepSize: o.stepSize ?? o.eps / 4, steps: o.steps ?? 20, norm: o.norm, restarts: o.restarts ?? 1 }));
-      const adv = noGrad(() => model.forward(xa).argmax(1));
+      const adv = predict(model, xa);
       // A point misclassified when clean counts as non-robust with its clean prediction (as in AutoAttack).
       const c = clean.toArray();
       const labels = yb.toArray();
@@ -117,7 +120,7 @@ function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: num
  */
 export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClasses: number, o: EvaluateOptions): EvaluationCore {
   const t0 = Date.now();
-  const bs = o.batchSize ?? 250;
+  const bs = o.batchSize ?? AA_DEFAULTS.batchSize;
   const wasTraining = model.training;
   model.eval();
   try {
@@ -128,8 +131,8 @@ export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClass
     }
     const version: AAVersion = o.attack === 'aa' ? (o.version ?? 'standard') : 'custom';
     const skip = impossible(numClasses);
-    if (o.attack !== 'aa' && skip.includes(o.attack as AAAttack)) throw new UserError(`--attack ${o.attack}: its DLR loss needs at least ${o.attack === 'apgd-t' ? 4 : 3} classes, the data has ${numClasses}`);
-    const skipped = attackList(o).filter((a) => skip.includes(a as AAAttack));
+    if (o.attack !== 'aa' && skip.includes(o.attack)) throw new UserError(`--attack ${o.attack}: its loss needs at least ${ATTACKS[o.attack].minClasses} classes, the data has ${numClasses}`);
+    const skipped = attackList(o).filter((a) => skip.includes(a as AttackName));
     if (skipped.length) flags.push(`skipped: ${skipped.join(', ')} cannot run with ${numClasses} classes and were left out of the ensemble`);
     const dist = o.collective ?? SINGLE;
     if (dist.worldSize > 1 && (o.statePath !== undefined || o.stopAfterBatches !== undefined)) throw new UserError('--state: resumable AutoAttack runs in one process; leave out --state or --nproc');
@@ -139,8 +142,8 @@ export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClass
       norm: o.norm,
       eps: o.eps,
       version,
-      attacks: o.attack === 'aa' ? undefined : [o.attack as AAAttack],
-      seed: o.seed ?? 0,
+      attacks: o.attack === 'aa' ? undefined : [o.attack],
+      seed: o.seed,
       batchSize: bs,
       nIter: o.nIter,
       nQueries: o.nQueries,

@@ -3,6 +3,7 @@
 // that rises with ε. Each flag is one line starting with its id.
 import { F, Tensor, enableGrad, grad, noGrad, tidy } from '../engine';
 import { Module } from '../nn';
+import { DRIVER_DEFAULTS } from '../attacks/driver';
 
 /** Flags 'probabilities' when every row lies in [0,1] and sums to 1 (±1e-5): attacks need logits. */
 export function checkProbabilities(model: Module, x: Tensor): string | undefined {
@@ -41,13 +42,14 @@ export function checkZeroGradients(model: Module, x: Tensor, y: Tensor): string 
   return zero > 0 ? `zero-gradients: ${zero} of ${x.shape[0]} checked points have a zero input gradient; gradient-based attacks cannot move them, so robustness may be overestimated` : undefined;
 }
 
-/** Flags 'n-classes' when targeted DLR attacks cannot run as specified (K < 4, or fewer than 9 targets). */
+/** Flags 'n-classes' when targeted DLR attacks cannot run as specified (K < 4, or fewer targets than the default 9). */
 export function checkNumClasses(numClasses: number, attacks: string[]): string | undefined {
   const targeted = attacks.some((a) => a === 'apgd-t' || a === 'fab-t');
   if (attacks.some((a) => a.startsWith('apgd-dlr') || a === 'apgd-t') && numClasses < 4) {
     return `n-classes: the DLR losses need at least ${numClasses <= 2 ? 3 : 4} classes, the model has ${numClasses}`;
   }
-  if (targeted && numClasses - 1 < 9) return `n-classes: only ${numClasses - 1} target classes exist, targeted attacks use ${numClasses - 1} instead of 9`;
+  const wanted = DRIVER_DEFAULTS.nTargetClasses;
+  if (targeted && numClasses - 1 < wanted) return `n-classes: only ${numClasses - 1} target classes exist, targeted attacks use ${numClasses - 1} instead of ${wanted}`;
   return undefined;
 }
 

@@ -134,11 +134,7 @@ export class Normalized extends Module {
   }
   forward(x: Tensor): Tensor {
     const n = x.sub(this.mean).div(this.std);
-    const z = this.channelsLastInput ? n.channelsLast() : n;
-    const out = this.inner.forward(z);
-    n.dispose();
-    z.dispose();
-    return out;
+    return this.inner.forward(this.channelsLastInput ? n.channelsLast() : n);
   }
   private channelsLastInput = false;
   /** Channels-last weights and inputs (see Module.channelsLast). */

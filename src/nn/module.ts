@@ -1,14 +1,24 @@
 // Module: named parameters, buffers and child modules, train/eval mode, and PyTorch-compatible state dicts.
-import { Tensor, keep, noGrad } from '../engine';
+import { Tensor, keep, noGrad, tidy } from '../engine';
 import { UserError } from '../errors';
 
 export type StateDict = Map<string, Tensor>;
 
+/**
+ * A network part. Subclasses write `forward` as the equations read: every call of it runs in its own scope, so the
+ * tensors it makes are freed when it returns, except its result (autograd keeps what backward needs alive through
+ * the graph, not through these tensors).
+ */
 export abstract class Module {
   training = true;
   protected readonly params = new Map<string, Tensor>();
   protected readonly buffers = new Map<string, Tensor>();
   protected readonly children = new Map<string, Module>();
+
+  constructor() {
+    const body = (this as Pick<Module, 'forward'>).forward;
+    this.forward = (x) => tidy(() => body.call(this, x));
+  }
 
   abstract forward(x: Tensor): Tensor;
 
@@ -187,6 +197,18 @@ function listKeys(keys: string[]): string {
   return keys.length > 6 ? `${keys.slice(0, 6).join(', ')} … (${keys.length} in all)` : keys.join(', ');
 }
 
+/**
+ * Applies modules in order and frees each intermediate output as soon as the next one exists (autograd keeps what
+ * backward needs through the graph), so a deep stack holds one activation at a time without gradients.
+ */
+export function chain(x: Tensor, modules: readonly Module[]): Tensor {
+  return modules.reduce((h, m) => {
+    const next = m.forward(h);
+    if (h !== x) h.dispose();
+    return next;
+  }, x);
+}
+
 /** Applies children in order. */
 export class Sequential extends Module {
   private readonly order: Module[] = [];
@@ -195,12 +217,6 @@ export class Sequential extends Module {
     modules.forEach((m, i) => this.order.push(this.child(String(i), m)));
   }
   forward(x: Tensor): Tensor {
-    let h = x;
-    for (const m of this.order) {
-      const next = m.forward(h);
-      if (h !== x) h.dispose();
-      h = next;
-    }
-    return h;
+    return chain(x, this.order);
   }
 }

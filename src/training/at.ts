@@ -1,4 +1,5 @@
 // PGD-AT (Madry et al.; paper eqs. 1-2; ALGORITHMS.md §7.1, §8.1): CE on PGD-k examples.
+import { tidy } from '../engine';
 import { pgd } from '../attacks/pgd';
 import { AttackMode, StepInput, StepOutput, crossEntropyOnAdversarial, inMode } from './step';
 
@@ -7,6 +8,8 @@ import { AttackMode, StepInput, StepOutput, crossEntropyOnAdversarial, inMode } 
  * (official code: train; default: eval), then L = mean_i CE(f(x′_i), y_i) in train mode.
  */
 export function atStep(s: StepInput & { attackMode: AttackMode }): StepOutput {
-  const xAdv = inMode(s.model, s.attackMode, () => pgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, randomStart: true, loss: 'ce' }));
-  return crossEntropyOnAdversarial(s.model, xAdv, s.y);
+  return tidy(() => {
+    const xAdv = inMode(s.model, s.attackMode, () => pgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, randomStart: true, loss: 'ce' }));
+    return crossEntropyOnAdversarial(s.model, xAdv, s.y);
+  });
 }

@@ -1,4 +1,5 @@
 // FAT, friendly adversarial training (Zhang et al. 2020; ALGORITHMS.md §7.4, §8.3, §16 D8).
+import { tidy } from '../engine';
 import { fatPgd } from '../attacks/fat-pgd';
 import { AttackMode, StepInput, StepOutput, crossEntropyOnAdversarial, inMode } from './step';
 
@@ -9,6 +10,8 @@ export type FatSemantics = 'cfa' | 'original';
  * §7.4b with ω = 0.001 noise) with the model in `attackMode`, then mean CE on a fresh train-mode forward of the result.
  */
 export function fatStep(s: StepInput & { tau: number; semantics: FatSemantics; attackMode: AttackMode }): StepOutput {
-  const xAdv = inMode(s.model, s.attackMode, () => fatPgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, tau: s.tau, semantics: s.semantics }));
-  return crossEntropyOnAdversarial(s.model, xAdv, s.y);
+  return tidy(() => {
+    const xAdv = inMode(s.model, s.attackMode, () => fatPgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, tau: s.tau, semantics: s.semantics }));
+    return crossEntropyOnAdversarial(s.model, xAdv, s.y);
+  });
 }

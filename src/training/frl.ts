@@ -97,18 +97,14 @@ export function frlLoss(natLogits: Tensor, advLogits: Tensor, targetLogits: Tens
  */
 export function frlStep(s: StepInput & { variant: FrlVariant; weightsNat: number[]; weightsBndy: number[]; beta: number | Tensor }): StepOutput {
   const alpha = s.variant === 'reweight' ? s.stepSize : (typeof s.eps === 'number' ? s.eps : s.eps.amax().item()) / 4;
-  const xAdv = inMode(s.model, 'eval', () => tradesKL(s.model, s.x, { eps: s.eps, stepSize: alpha, steps: s.steps }));
-  try {
-    return tidy(() => {
-      const device = s.x.device;
-      const wNat = tensor(s.weightsNat, [s.weightsNat.length], 'float32', device).indexSelect(0, s.y);
-      const wBndy = tensor(s.weightsBndy, [s.weightsBndy.length], 'float32', device).indexSelect(0, s.y);
-      const nat = s.model.forward(s.x);
-      const adv = s.model.forward(xAdv);
-      const target = s.model.forward(s.x);
-      return { loss: frlLoss(nat, adv, target, s.y, wNat, wBndy, s.beta), robustLogits: adv.detach() };
-    });
-  } finally {
-    xAdv.dispose();
-  }
+  return tidy(() => {
+    const xAdv = inMode(s.model, 'eval', () => tradesKL(s.model, s.x, { eps: s.eps, stepSize: alpha, steps: s.steps }));
+    const device = s.x.device;
+    const wNat = tensor(s.weightsNat, [s.weightsNat.length], 'float32', device).indexSelect(0, s.y);
+    const wBndy = tensor(s.weightsBndy, [s.weightsBndy.length], 'float32', device).indexSelect(0, s.y);
+    const nat = s.model.forward(s.x);
+    const adv = s.model.forward(xAdv);
+    const target = s.model.forward(s.x);
+    return { loss: frlLoss(nat, adv, target, s.y, wNat, wBndy, s.beta), robustLogits: adv.detach() };
+  });
 }

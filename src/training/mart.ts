@@ -28,14 +28,10 @@ export function martLoss(natLogits: Tensor, advLogits: Tensor, y: Tensor, beta: 
  * and f(x′) and martLoss.
  */
 export function martStep(s: StepInput & { beta: number }): StepOutput {
-  const xAdv = inMode(s.model, 'eval', () => pgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, randomStart: 'small-normal', loss: 'ce' }));
-  try {
-    return tidy(() => {
-      const nat = s.model.forward(s.x);
-      const adv = s.model.forward(xAdv);
-      return { loss: martLoss(nat, adv, s.y, s.beta), robustLogits: adv.detach() };
-    });
-  } finally {
-    xAdv.dispose();
-  }
+  return tidy(() => {
+    const xAdv = inMode(s.model, 'eval', () => pgd(s.model, s.x, s.y, { eps: s.eps, stepSize: s.stepSize, steps: s.steps, randomStart: 'small-normal', loss: 'ce' }));
+    const nat = s.model.forward(s.x);
+    const adv = s.model.forward(xAdv);
+    return { loss: martLoss(nat, adv, s.y, s.beta), robustLogits: adv.detach() };
+  });
 }

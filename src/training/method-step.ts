@@ -1,5 +1,5 @@
 // Dispatch from the configured method to its training step, with the epoch's class-wise settings looked up by label.
-import { Tensor, tensor } from '../engine';
+import { Tensor, tensor, tidy } from '../engine';
 import { Module } from '../nn';
 import { atStep } from './at';
 import { EpochSettings } from './calibration';
@@ -13,18 +13,15 @@ import { tradesStep } from './trades';
 /** v_{y_i} per sample as a float tensor [B], or the number itself when every class has the same value. */
 export function perClassValue(values: number[], y: Tensor): number | Tensor {
   if (values.every((v) => v === values[0])) return values[0];
-  const table = tensor(values, [values.length], 'float32', y.device);
-  const out = table.indexSelect(0, y);
-  table.dispose();
-  return out;
+  return tidy(() => tensor(values, [values.length], 'float32', y.device).indexSelect(0, y));
 }
 
 /** One training step of cfg.method on the batch (x, y) with the epoch's settings. */
 export function methodStep(cfg: TrainConfig, model: Module, x: Tensor, y: Tensor, s: EpochSettings): StepOutput {
-  const eps = perClassValue(s.epsPerClass, y);
-  const beta = s.betaPerClass ? perClassValue(s.betaPerClass, y) : 0;
-  const base = { model, x, y, eps, stepSize: cfg.stepSize, steps: cfg.steps };
-  try {
+  return tidy(() => {
+    const eps = perClassValue(s.epsPerClass, y);
+    const beta = s.betaPerClass ? perClassValue(s.betaPerClass, y) : 0;
+    const base = { model, x, y, eps, stepSize: cfg.stepSize, steps: cfg.steps };
     switch (cfg.method) {
       case 'at':
         return atStep({ ...base, attackMode: cfg.attackMode });
@@ -39,8 +36,5 @@ export function methodStep(cfg: TrainConfig, model: Module, x: Tensor, y: Tensor
       default:
         throw new Error(`unknown method '${String(cfg.method)}'`);
     }
-  } finally {
-    if (typeof eps !== 'number') eps.dispose();
-    if (typeof beta !== 'number') beta.dispose();
-  }
+  });
 }

@@ -1,5 +1,5 @@
 // What one training step of a base trainer consumes and produces (shared by at.ts, trades.ts, fat.ts, frl.ts, mart.ts).
-import { F, Tensor, tidy } from '../engine';
+import { F, Tensor } from '../engine';
 import { Module } from '../nn';
 
 /** Mode of the model while the inner maximiser runs (§7, §16 D7); the outer loss always runs in train mode. */
@@ -34,14 +34,8 @@ export function inMode<R>(model: Module, mode: AttackMode, fn: () => R): R {
   }
 }
 
-/** The loss of AT and FAT: mean CE on a fresh train-mode forward of the adversarial examples (which it disposes). */
+/** The loss of AT and FAT: mean CE on a fresh train-mode forward of the adversarial examples. */
 export function crossEntropyOnAdversarial(model: Module, xAdv: Tensor, y: Tensor): StepOutput {
-  try {
-    return tidy(() => {
-      const logits = model.forward(xAdv);
-      return { loss: F.crossEntropy(logits, y), robustLogits: logits.detach() };
-    });
-  } finally {
-    xAdv.dispose();
-  }
+  const logits = model.forward(xAdv);
+  return { loss: F.crossEntropy(logits, y), robustLogits: logits.detach() };
 }

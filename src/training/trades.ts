@@ -34,15 +34,11 @@ export function tradesLoss(natLogits: Tensor, advLogits: Tensor, targetLogits: T
  * again, and the loss of `form`.
  */
 export function tradesStep(s: StepInput & { beta: number | Tensor; form: TradesForm }): StepOutput {
-  const xAdv = inMode(s.model, 'eval', () => tradesKL(s.model, s.x, { eps: s.eps, stepSize: s.stepSize, steps: s.steps }));
-  try {
-    return tidy(() => {
-      const nat = s.model.forward(s.x);
-      const adv = s.model.forward(xAdv);
-      const target = s.model.forward(s.x);
-      return { loss: tradesLoss(nat, adv, target, s.y, s.beta, s.form), robustLogits: adv.detach() };
-    });
-  } finally {
-    xAdv.dispose();
-  }
+  return tidy(() => {
+    const xAdv = inMode(s.model, 'eval', () => tradesKL(s.model, s.x, { eps: s.eps, stepSize: s.stepSize, steps: s.steps }));
+    const nat = s.model.forward(s.x);
+    const adv = s.model.forward(xAdv);
+    const target = s.model.forward(s.x);
+    return { loss: tradesLoss(nat, adv, target, s.y, s.beta, s.form), robustLogits: adv.detach() };
+  });
 }

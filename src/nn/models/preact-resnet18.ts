@@ -1,7 +1,7 @@
 // PreActResNet-18 (ALGORITHMS.md §5): 11,172,170 parameters for 10 classes; keys conv1.weight, layer1.0.bn1.*, …, bn.*, linear.*.
-import { F, Tensor, dispose } from '../../engine';
+import { F, Tensor } from '../../engine';
 import { BatchNorm2d, Conv2d, Linear } from '../layers';
-import { Module } from '../module';
+import { Module, chain } from '../module';
 
 /** bn1 → relu → conv1 → bn2 → relu → conv2, plus a shortcut (1×1 conv of the pre-activation when the shape changes). */
 export class PreActBlock extends Module {
@@ -21,17 +21,10 @@ export class PreActBlock extends Module {
     }
   }
   forward(x: Tensor): Tensor {
-    const b1 = this.bn1.forward(x);
-    const a = b1.relu();
+    const a = this.bn1.forward(x).relu();
     const sc = this.shortcut ? this.shortcut.forward(a) : x;
-    const h1 = this.conv1.forward(a);
-    const b2 = this.bn2.forward(h1);
-    const r2 = b2.relu();
-    const h2 = this.conv2.forward(r2);
-    const out = h2.add(sc);
-    dispose([b1, a, h1, b2, r2, h2]);
-    if (sc !== x) sc.dispose();
-    return out;
+    const h = this.conv1.forward(a);
+    return this.conv2.forward(this.bn2.forward(h).relu()).add(sc);
   }
 }
 
@@ -54,10 +47,7 @@ class Layer extends Module {
     this.blocks = [this.child('0', new PreActBlock(inPlanes, planes, stride)), this.child('1', new PreActBlock(planes, planes, 1))];
   }
   forward(x: Tensor): Tensor {
-    const h = this.blocks[0].forward(x);
-    const out = this.blocks[1].forward(h);
-    h.dispose();
-    return out;
+    return chain(x, this.blocks);
   }
 }
 
@@ -88,18 +78,9 @@ export class PreActResNet18 extends Module {
     this.linear = this.child('linear', new Linear(512, o.numClasses ?? 10));
   }
   forward(x: Tensor): Tensor {
-    let h = this.conv1.forward(x);
-    for (const l of this.layers) {
-      const next = l.forward(h);
-      h.dispose();
-      h = next;
-    }
-    const b = this.bn.forward(h);
-    const r = b.relu();
+    const h = chain(x, [this.conv1, ...this.layers]);
+    const r = this.bn.forward(h).relu();
     const p = this.pool === 'global' ? F.adaptiveAvgPool2d(r, 1) : F.avgPool2d(r, 4);
-    const f = p.flatten(1);
-    const out = this.linear.forward(f);
-    dispose([h, b, r, p, f]);
-    return out;
+    return this.linear.forward(p.flatten(1));
   }
 }

@@ -1,5 +1,5 @@
 // SmallCNN for 28×28×1 inputs: four unpadded 3×3 convs with two max-pools, then 1024→200→200→K; keys conv1…conv4, fc1…fc3.
-import { F, Tensor, dispose } from '../../engine';
+import { F, Tensor } from '../../engine';
 import { Conv2d, Linear } from '../layers';
 import { Module } from '../module';
 
@@ -23,18 +23,13 @@ export class SmallCNN extends Module {
     ];
   }
   forward(x: Tensor): Tensor {
-    const tmp: Tensor[] = [];
-    const t = (v: Tensor) => (tmp.push(v), v);
     let h = x;
     for (let i = 0; i < 4; i++) {
-      h = t(t(this.convs[i].forward(h)).relu());
-      if (i % 2 === 1) h = t(F.maxPool2d(h, 2));
+      h = this.convs[i].forward(h).relu();
+      if (i % 2 === 1) h = F.maxPool2d(h, 2);
     }
-    h = t(h.flatten(1));
-    h = t(t(this.fcs[0].forward(h)).relu());
-    h = t(t(this.fcs[1].forward(h)).relu());
-    const out = this.fcs[2].forward(h);
-    dispose(tmp);
-    return out;
+    h = this.fcs[0].forward(h.flatten(1)).relu();
+    h = this.fcs[1].forward(h).relu();
+    return this.fcs[2].forward(h);
   }
 }

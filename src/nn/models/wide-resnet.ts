@@ -1,8 +1,8 @@
 // WideResNet-34-10 (the TRADES/RobustBench layout): keys conv1, block1.layer.N.{bn1,conv1,bn2,conv2,convShortcut}, …,
 // bn1, fc. Includes the unused `sub_block1` of that layout so its checkpoints load as they are.
-import { F, Tensor, dispose, noGrad } from '../../engine';
+import { F, Tensor, noGrad } from '../../engine';
 import { BatchNorm2d, Conv2d, Linear } from '../layers';
-import { Module } from '../module';
+import { Module, chain } from '../module';
 
 /** That layout's initialisation: conv weights ~ N(0, 2/(k·k·out)), linear bias 0. */
 function heNormal(conv: Conv2d, k: number, out: number): Conv2d {
@@ -29,17 +29,9 @@ class BasicBlock extends Module {
     }
   }
   forward(x: Tensor): Tensor {
-    const b1 = this.bn1.forward(x);
-    const a = b1.relu();
-    const h1 = this.conv1.forward(a);
-    const b2 = this.bn2.forward(h1);
-    const r2 = b2.relu();
-    const h2 = this.conv2.forward(r2);
-    const sc = this.convShortcut ? this.convShortcut.forward(a) : x;
-    const out = h2.add(sc);
-    dispose([b1, a, h1, b2, r2, h2]);
-    if (sc !== x) sc.dispose();
-    return out;
+    const a = this.bn1.forward(x).relu();
+    const h = this.conv2.forward(this.bn2.forward(this.conv1.forward(a)).relu());
+    return h.add(this.convShortcut ? this.convShortcut.forward(a) : x);
   }
 }
 
@@ -51,13 +43,7 @@ class NetworkBlock extends Module {
     for (let i = 0; i < n; i++) this.blocks.push(layer.add(new BasicBlock(i === 0 ? inPlanes : outPlanes, outPlanes, i === 0 ? stride : 1)));
   }
   forward(x: Tensor): Tensor {
-    let h = x;
-    for (const b of this.blocks) {
-      const next = b.forward(h);
-      if (h !== x) h.dispose();
-      h = next;
-    }
-    return h;
+    return chain(x, this.blocks);
   }
 }
 
@@ -92,18 +78,7 @@ export class WideResNet extends Module {
     noGrad(() => this.fc.stateDict().get('bias')!.zero_());
   }
   forward(x: Tensor): Tensor {
-    let h = this.conv1.forward(x);
-    for (const b of this.blocks) {
-      const next = b.forward(h);
-      h.dispose();
-      h = next;
-    }
-    const bn = this.bn1.forward(h);
-    const r = bn.relu();
-    const p = F.adaptiveAvgPool2d(r, 1);
-    const f = p.flatten(1);
-    const out = this.fc.forward(f);
-    dispose([h, bn, r, p, f]);
-    return out;
+    const h = chain(x, [this.conv1, ...this.blocks]);
+    return this.fc.forward(F.adaptiveAvgPool2d(this.bn1.forward(h).relu(), 1).flatten(1));
   }
 }

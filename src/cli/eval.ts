@@ -9,7 +9,7 @@ import { formatEps, formatEvalTable } from '../evaluation/table';
 import { ImageDataset, imageSize, loadDataset } from '../data';
 import { UserError } from '../errors';
 import { ARCHS, Module, createModel, loadCheckpoint, readSafetensors, writeFileAtomic } from '../nn';
-import { prepareData } from '../training/data-setup';
+import { dataOptions, prepareData } from '../training/data-setup';
 import { RunConfig } from '../training/run-format';
 import { commonOptions, parseFlags, parseInteger, parseNumber } from './args';
 
@@ -29,8 +29,9 @@ options:
                           --arch/--data from RUN_DIR/config.json)
   --which NAME            model, ema or fawa, optionally with -best or -last (default model-best)
   --arch NAME             ${ARCHS.join(', ')}
-  --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet (test split)
+  --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet, folder or npz (test split)
   --data-dir DIR          dataset folder
+  --resize H,W, --layout nhwc|nchw   reading folder/npz data (as for cfa train; a run directory's are reused)
   --attack NAME           aa (default), apgd-ce, apgd-dlr, apgd-t, fab, fab-t, square or pgd
   --version V             AutoAttack version: standard (default), plus or rand
   --norm Linf|L2          threat model (default Linf)
@@ -63,6 +64,8 @@ const options = {
   'n-iter': { type: 'string' },
   'n-queries': { type: 'string' },
   'no-normalize': { type: 'boolean' },
+  resize: { type: 'string' },
+  layout: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
@@ -71,6 +74,9 @@ interface ModelSource {
   arch: string;
   dataset: string;
   dataDir?: string;
+  /** Reading the user's own data (--resize, --layout). */
+  resize?: number[];
+  layout?: 'nhwc' | 'nchw';
   /** Normalisation the model was trained with, when the run or checkpoint records it. */
   mean?: number[];
   std?: number[];
@@ -141,7 +147,12 @@ function resolveSource(values: Record<string, unknown>): ModelSource {
       return undefined;
     }
   };
-  return { checkpoint: model, arch, dataset, dataDir: values['data-dir'] as string | undefined, mean: parse('mean'), std: parse('std'), which: path.basename(model, '.safetensors') };
+  const own = {
+    ...(values.resize !== undefined ? { resize: (values.resize as string).split(',').map((t) => parseInteger(t.trim(), '--resize', 1)) } : {}),
+    ...(values.layout !== undefined ? { layout: values.layout as 'nhwc' | 'nchw' } : {}),
+  };
+  if (own.layout !== undefined && own.layout !== 'nhwc' && own.layout !== 'nchw') throw new UserError(`--layout: expected nhwc or nchw, got '${own.layout as string}'`);
+  return { checkpoint: model, arch, dataset, dataDir: values['data-dir'] as string | undefined, ...own, mean: parse('mean'), std: parse('std'), which: path.basename(model, '.safetensors') };
 }
 
 /** The test split of the source's dataset (a run's synthetic 'toy' data is rebuilt from its config). */
@@ -151,7 +162,7 @@ function testSet(src: ModelSource): { test: ImageDataset; mean: number[]; std: n
     const data = prepareData({ ...(src.runConfig as object), testPerClass: undefined } as never);
     return { test: data.test, mean: data.mean, std: data.std };
   }
-  const bundle = loadDataset(src.dataset, { dataDir: src.dataDir });
+  const bundle = loadDataset(src.dataset, { ...dataOptions((src.runConfig ?? src) as never), dataDir: src.dataDir });
   return { test: bundle.test, mean: bundle.mean, std: bundle.std };
 }
 

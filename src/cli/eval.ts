@@ -6,6 +6,9 @@ import { EVAL_ATTACKS, EvalAttack, EvaluateOptions, buildEvalResult, evaluateRob
 import { checkEpsMonotone } from '../evaluation/sanity';
 import { selectBalanced } from '../evaluation/select';
 import { formatEps, formatEvalTable } from '../evaluation/table';
+import { robustBenchInfo } from '../evaluation/robustbench-format';
+import { eventFileName, writeEventFile } from '../training/event-file';
+import { evalScalars, tbDir } from '../training/tb-scalars';
 import { ImageDataset, imageSize, loadDataset } from '../data';
 import { UserError } from '../errors';
 import { ARCHS, Module, createModel, loadCheckpoint, readSafetensors, writeFileAtomic } from '../nn';
@@ -41,9 +44,13 @@ options:
   --seed S                attack seed (default 0)
   --batch-size B          points per attack batch (default 250)
   --out FILE              write the EvalResult JSON (an array when several ε are given); with a run directory and
-                          no --out: RUN_DIR/eval-<which>-<attack>-<norm>-<eps>.json per ε
+                          no --out: RUN_DIR/eval-<which>-<attack>-<norm>-<eps>.json per ε (robustbench-… with
+                          --format robustbench)
   --state FILE            resume file for AutoAttack: progress is saved after every batch, and a rerun with the
                           same arguments continues where an interrupted one stopped
+  --format F              cfa (default: our EvalResult) or robustbench (RobustBench model_info fields, AutoAttack only,
+                          with our per-class figures under "classwise")
+  --tb DIR                TensorBoard event file of the results (default: tb/ beside --out, or RUN_DIR/tb/eval)
   --n-iter N, --n-queries Q   reduced APGD/FAB iterations and Square queries (smoke tests only; recorded in 'attack')
   --no-normalize          feed raw [0,1] pixels (models trained without normalisation, e.g. FRL's code)
   --device D, --threads N, --quiet`;
@@ -234,6 +241,9 @@ export async function run(argv: string[]): Promise<number> {
   const norm = (values.norm as string | undefined) ?? 'Linf';
   if (norm !== 'Linf' && norm !== 'L2') throw new UserError(`--norm: expected Linf or L2, got '${norm}'`);
   const epsList = parseEpsList(values.eps as string | undefined, norm);
+  const format = (values.format as string | undefined) ?? 'cfa';
+  if (format !== 'cfa' && format !== 'robustbench') throw new UserError(`--format: expected cfa or robustbench, got '${format}'`);
+  if (format === 'robustbench' && attack !== 'aa') throw new UserError('--format robustbench: the leaderboard reports AutoAttack; use --attack aa');
   const n = values.n === undefined ? 1000 : parseInteger(values.n as string, '--n', 1);
   const seed = values.seed === undefined ? 0 : parseInteger(values.seed as string, '--seed');
   const batchSize = values['batch-size'] === undefined ? 250 : parseInteger(values['batch-size'] as string, '--batch-size', 1);
@@ -290,7 +300,9 @@ export async function run(argv: string[]): Promise<number> {
       if (flag) for (const r of results) r.flags.push(flag);
     }
     for (const r of results) console.log(`${formatEvalTable(r)}\n`);
-    writeOutputs(values.out as string | undefined, src, results, attack, norm);
+    const shaped = format === 'robustbench' ? results.map((r) => robustBenchInfo(r, src.runDir ? `${path.basename(path.resolve(src.runDir))} ${src.which}` : src.which, data.test.length)) : results;
+    writeOutputs(values.out as string | undefined, src, shaped, results, attack, norm, format);
+    writeEvalEvents((values.tb as string | undefined) ?? defaultTbDir(values.out as string | undefined, src), src.which, results, quiet);
   } finally {
     dispose([x, y]);
     model.dispose();
@@ -298,18 +310,35 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Where the results' event file goes without --tb: tb/ beside --out, else RUN_DIR/tb/eval, else nowhere. */
+function defaultTbDir(out: string | undefined, src: ModelSource): string | undefined {
+  if (out) return path.join(path.dirname(out), 'tb');
+  return src.runDir ? path.join(tbDir(src.runDir), 'eval') : undefined;
+}
+
+/** One new event file in `dir` holding every result (step 0), tagged <which>/<attack>_<norm>_<ε>/…. */
+function writeEvalEvents(dir: string | undefined, which: string, results: ReturnType<typeof buildEvalResult>[], quiet: boolean): void {
+  if (!dir) return;
+  const file = eventFileName(dir);
+  const now = Date.now() / 1000;
+  const scalars = results.flatMap((r) => evalScalars(r, `${which}/${r.attack}_${r.threatModel}_${formatEps(r.eps).replace('/', '_')}`));
+  writeEventFile(file, [{ step: 0, wallTime: now, scalars }], now);
+  if (!quiet) console.error(`wrote ${file}`);
+}
+
 /** --out FILE (one object, or an array for several ε); else, for a run directory, one eval-*.json per ε in it. */
-function writeOutputs(out: string | undefined, src: ModelSource, results: ReturnType<typeof buildEvalResult>[], attack: string, norm: string): void {
+function writeOutputs(out: string | undefined, src: ModelSource, shaped: unknown[], results: ReturnType<typeof buildEvalResult>[], attack: string, norm: string, format: string): void {
   const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
   if (out) {
-    writeFileAtomic(out, json(results.length === 1 ? results[0] : results));
+    writeFileAtomic(out, json(shaped.length === 1 ? shaped[0] : shaped));
     console.error(`wrote ${out}`);
     return;
   }
   if (!src.runDir) return;
-  for (const r of results) {
-    const file = path.join(src.runDir, `eval-${src.which}-${attack}-${norm}-${formatEps(r.eps).replace('/', '_')}.json`);
-    writeFileAtomic(file, json(r));
+  for (const [k, r] of results.entries()) {
+    // RobustBench records are not EvalResults: a name that `cfa report` (which reads eval-*.json) leaves alone.
+    const file = path.join(src.runDir, `${format === 'robustbench' ? 'robustbench' : 'eval'}-${src.which}-${attack}-${norm}-${formatEps(r.eps).replace('/', '_')}.json`);
+    writeFileAtomic(file, json(shaped[k]));
     console.error(`wrote ${file}`);
   }
 }

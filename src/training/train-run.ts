@@ -15,6 +15,7 @@ import { fawaUpdate } from './fawa';
 import { FrlOptions, FrlState, frlInitialState, frlUpdate } from './frl';
 import { DivergenceError, checkWeights } from './guards';
 import { appendRecord, reconcileLog } from './run-log';
+import { appendEpochEvents, startRunEvents } from './tb-scalars';
 import { EpochRecord, SplitAccuracy } from './run-format';
 import { RunState, loadState, saveState } from './run-state';
 import { Averaged, BestSoFar, beatsBest, selectionIndex } from './selection';
@@ -112,6 +113,7 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
       const lastValid = frl ? evaluateSplit(m.model, data.valid, evalOpts) : emptyAccuracy(cfg.numClasses);
       state = { epoch: -1, trainRobustPerClass: [], lastValid, frl, best: {} };
     }
+    const events = startRunEvents(runDir, cfg.classNames, records);
     for (let epoch = state.epoch + 1; epoch < cfg.epochs; epoch++) {
       try {
         state = runEpoch(cfg, m, data, state, epoch, evalOpts, runDir, device, o.quiet ?? false);
@@ -123,6 +125,7 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
         throw e;
       }
       records.push(state.record!);
+      appendEpochEvents(events, state.record!, cfg.classNames);
       log(formatEpochLine(cfg, state.record!));
     }
     return { cfg, runDir, records, data };

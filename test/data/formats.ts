@@ -125,3 +125,63 @@ export function writeTinyImageNet(dir: string, wnids: string[], perClass: number
   }
   fs.writeFileSync(path.join(dir, 'val', 'val_annotations.txt'), lines.join('\n') + '\n');
 }
+
+/** CRC-32 (zip/PNG), bit by bit: independent of the table-driven one in src/data/crc.ts. */
+export function bitCrc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A PNG (8-bit gray when channels = 1, RGB when 3, RGBA when 4) of H×W×C interleaved pixels, filter 0 on every row. */
+export function pngBytes(width: number, height: number, channels: 1 | 3 | 4, hwc: Uint8Array): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(bitCrc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = channels === 1 ? 0 : channels === 3 ? 2 : 6;
+  const rows = Buffer.alloc(height * (1 + width * channels));
+  for (let i = 0; i < height; i++) Buffer.from(hwc.subarray(i * width * channels, (i + 1) * width * channels)).copy(rows, i * (1 + width * channels) + 1);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The H×W×C pixels the folder writers use for image (split s, class y, index k): deterministic and varied. */
+export function folderPixels(size: number, channels: number, s: number, y: number, k: number): Uint8Array {
+  const out = new Uint8Array(size * size * channels);
+  for (let p = 0; p < size * size; p++) for (let c = 0; c < channels; c++) out[p * channels + c] = (40 + 60 * y + 9 * k + 5 * s + 3 * c + 2 * (p % size) + Math.floor(p / size)) % 256;
+  return out;
+}
+
+/**
+ * An image-folder dataset: DIR/train/<class>/ and DIR/<testName>/<class>/ with `perClass` and `testPerClass` images of
+ * size×size; class y, image k is a PNG named img<k>.png (RGB, or gray when `gray`), or a JPEG (img<k>.jpg) when `jpeg`.
+ */
+export function writeImageFolder(dir: string, classes: string[], perClass: number, testPerClass: number, o: { size?: number; gray?: boolean; jpeg?: boolean; testName?: string } = {}): void {
+  const size = o.size ?? 8;
+  const ch = o.gray ? 1 : 3;
+  [['train', perClass], [o.testName ?? 'test', testPerClass]].forEach(([split, n], s) => {
+    classes.forEach((c, y) => {
+      const folder = path.join(dir, split as string, c);
+      fs.mkdirSync(folder, { recursive: true });
+      for (let k = 0; k < (n as number); k++) {
+        const px = folderPixels(size, ch, s, y, k);
+        if (o.jpeg) {
+          const rgba = Buffer.alloc(size * size * 4, 255);
+          for (let p = 0; p < size * size; p++) for (let c2 = 0; c2 < 3; c2++) rgba[4 * p + c2] = px[p * ch + (ch === 1 ? 0 : c2)];
+          fs.writeFileSync(path.join(folder, `img${k}.jpg`), jpeg.encode({ width: size, height: size, data: rgba }, 95).data);
+        } else fs.writeFileSync(path.join(folder, `img${k}.png`), pngBytes(size, size, ch as 1 | 3, px));
+      }
+    });
+  });
+}

@@ -185,3 +185,78 @@ export function writeImageFolder(dir: string, classes: string[], perClass: numbe
     });
   });
 }
+
+/** A .npy file (format version 1, 2 or 3) of raw little-endian element bytes. */
+export function npyBytes(descr: string, shape: number[], data: Uint8Array, version = 1, extraHeader = ''): Buffer {
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), ${extraHeader}}`;
+  const pre = version === 1 ? 10 : 12;
+  const pad = (64 - ((pre + dict.length + 1) % 64)) % 64;
+  const header = Buffer.from(dict + ' '.repeat(pad) + '\n', version === 3 ? 'utf8' : 'latin1');
+  const head = Buffer.alloc(pre);
+  Buffer.from('\x93NUMPY', 'latin1').copy(head);
+  head[6] = version;
+  head[7] = 0;
+  if (version === 1) head.writeUInt16LE(header.length, 8);
+  else head.writeUInt32LE(header.length, 8);
+  return Buffer.concat([head, header, Buffer.from(data)]);
+}
+
+/** A zip archive of the members, stored (method 0) or deflated (method 8). */
+export function zipBytes(members: [string, Uint8Array][], deflate: boolean): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of members) {
+    const body = deflate ? zlib.deflateRawSync(data) : Buffer.from(data);
+    const crc = bitCrc32(data);
+    const nameBuf = Buffer.from(name, 'utf8');
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(deflate ? 8 : 0, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const cen = Buffer.alloc(46);
+    cen.writeUInt32LE(0x02014b50, 0);
+    cen.writeUInt16LE(20, 4);
+    cen.writeUInt16LE(20, 6);
+    cen.writeUInt16LE(deflate ? 8 : 0, 10);
+    cen.writeUInt32LE(crc, 16);
+    cen.writeUInt32LE(body.length, 20);
+    cen.writeUInt32LE(data.length, 24);
+    cen.writeUInt16LE(nameBuf.length, 28);
+    cen.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, body);
+    central.push(cen, nameBuf);
+    offset += 30 + nameBuf.length + body.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(members.length, 8);
+  end.writeUInt16LE(members.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/**
+ * A NumPy dataset: uint8 images N×H×W×C (C 3, H = W = 4) from pixel(), labels i mod classes as int64; written as
+ * FILE.npz (stored or deflated) or as four .npy files in a folder.
+ */
+export function numpyArrays(nTrain: number, nTest: number, classes: number): [string, Uint8Array][] {
+  const x = (n: number, s: number) => Uint8Array.from({ length: n * 48 }, (_, k) => pixel(s, Math.floor(k / 48), k % 3, Math.floor((k % 48) / 12), Math.floor((k % 12) / 3)));
+  const y = (n: number) => {
+    const b = Buffer.alloc(8 * n);
+    for (let i = 0; i < n; i++) b.writeBigInt64LE(BigInt(i % classes), 8 * i);
+    return b;
+  };
+  return [
+    ['x_train.npy', npyBytes('|u1', [nTrain, 4, 4, 3], x(nTrain, 0))],
+    ['y_train.npy', npyBytes('<i8', [nTrain], y(nTrain))],
+    ['x_test.npy', npyBytes('|u1', [nTest, 4, 4, 3], x(nTest, 1))],
+    ['y_test.npy', npyBytes('<i8', [nTest], y(nTest))],
+  ];
+}

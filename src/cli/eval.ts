@@ -73,6 +73,8 @@ const options = {
   'no-normalize': { type: 'boolean' },
   resize: { type: 'string' },
   layout: { type: 'string' },
+  format: { type: 'string' },
+  tb: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 

@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { UserError } from '../../src/errors';
+import { checkInput } from '../../src/training/config';
+import { dataOptions } from '../../src/training/data-setup';
+import { canonicalDataset, resolveConfig } from '../../src/training/defaults';
 import { EpochRecord, SplitAccuracy } from '../../src/training/run-format';
 import { tempDir, writeImageFolder } from '../data/formats';
 import { decodeEventFile } from '../helpers/tfevents-decoder';
@@ -113,4 +117,14 @@ test('cfa eval --format robustbench refuses attacks other than AutoAttack', () =
   const r = cfa('eval', '--model', 'x.safetensors', '--attack', 'pgd', '--format', 'robustbench');
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /--format robustbench: the leaderboard reports AutoAttack; use --attack aa/);
+});
+
+test('resize and layout settings: checked in config input, carried into the data options', () => {
+  const cfg = resolveConfig(checkInput({ dataset: 'folder', dataDir: 'd', resize: [32, 32], layout: 'nchw' }, 'cfg.yaml'), '0');
+  assert.deepEqual([cfg.dataset, cfg.resize, cfg.layout, cfg.eps, cfg.arch], ['folder', [32, 32], 'nchw', 8 / 255, 'prn18']);
+  assert.deepEqual(dataOptions(cfg), { dataDir: 'd', resize: [32, 32], layout: 'nchw' });
+  assert.throws(() => resolveConfig({ dataset: 'folder', resize: [32, 0] }, '0'), (e: unknown) => e instanceof UserError && /resize: expected two positive integers H,W/.test(e.message));
+  assert.throws(() => checkInput({ layout: 'hwc' }, 'cfg.yaml'), (e: unknown) => e instanceof UserError && /cfg\.yaml: field 'layout'/.test(e.message));
+  assert.equal(canonicalDataset('image-folder'), 'folder');
+  assert.equal(canonicalDataset('numpy'), 'npz');
 });

@@ -62,6 +62,11 @@ function place(img: Decoded, images: Uint8Array, i: number, planes: number): voi
   }
 }
 
+/**
+ * Decodes every file into one shared buffer as it goes (three planes per image; compacted to one plane at the end
+ * when asked for 'auto' channels and every file is grayscale). The first image fixes the size; the reported failure
+ * is that of the first file in list order.
+ */
 async function decodeAll(req: DecodeRequest): Promise<DecodeReply> {
   if (!sharpLib) {
     sharpLib = require('sharp') as Sharp;
@@ -70,16 +75,33 @@ async function decodeAll(req: DecodeRequest): Promise<DecodeReply> {
   }
   const sharp = sharpLib;
   const { files } = req;
-  const results: Decoded[] = new Array(files.length);
+  let first: Decoded;
+  try {
+    first = await decodeOne(sharp, files[0], req);
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  const plane = first.width * first.height;
+  const images = new Uint8Array(new SharedArrayBuffer(files.length * 3 * plane));
+  const gray = new Uint8Array(files.length);
   const failures: (string | undefined)[] = new Array(files.length);
-  let next = 0;
+  const keep = (r: Decoded, i: number): void => {
+    if (r.width !== first.width || r.height !== first.height) {
+      failures[i] = `${files[i]}: image is ${r.width}×${r.height}, expected ${first.width}×${first.height} like ${files[0]}${req.sizeHint ? ` (${req.sizeHint})` : ''}`;
+      return;
+    }
+    place(r, images, i, 3);
+    gray[i] = r.channels === 1 ? 1 : 0;
+  };
+  keep(first, 0);
+  let next = 1;
   const lanes = Math.max(1, Math.min(4, Number(process.env.CFA_NUM_THREADS) || os.availableParallelism()));
   await Promise.all(
     Array.from({ length: lanes }, async () => {
       while (next < files.length) {
         const i = next++;
         try {
-          results[i] = await decodeOne(sharp, files[i], req);
+          keep(await decodeOne(sharp, files[i], req), i);
         } catch (e) {
           failures[i] = (e as Error).message;
         }
@@ -88,17 +110,10 @@ async function decodeAll(req: DecodeRequest): Promise<DecodeReply> {
   );
   const failed = failures.findIndex((f) => f !== undefined);
   if (failed >= 0) return { error: failures[failed] as string };
-  const first = results[0];
-  for (let i = 1; i < files.length; i++) {
-    const r = results[i];
-    if (r.width !== first.width || r.height !== first.height) {
-      return { error: `${files[i]}: image is ${r.width}×${r.height}, expected ${first.width}×${first.height} like ${files[0]}${req.sizeHint ? ` (${req.sizeHint})` : ''}` };
-    }
-  }
-  const planes = results.some((r) => r.channels === 3) ? 3 : 1;
-  const images = new Uint8Array(new SharedArrayBuffer(files.length * planes * first.width * first.height));
-  results.forEach((r, i) => place(r, images, i, planes));
-  return { images, count: files.length, width: first.width, height: first.height, channels: planes };
+  if (req.channels === 'rgb' || gray.includes(0)) return { images, count: files.length, width: first.width, height: first.height, channels: 3 };
+  const one = new Uint8Array(new SharedArrayBuffer(files.length * plane));
+  for (let i = 0; i < files.length; i++) one.set(images.subarray(3 * i * plane, (3 * i + 1) * plane), i * plane);
+  return { images: one, count: files.length, width: first.width, height: first.height, channels: 1 };
 }
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { UserError } from '../errors';
 import { ImageDataset, imageBuffer } from './dataset';
-import { cachedDecode } from './decoded-cache';
+import { cachedDecode, DecodedImages } from './decoded-cache';
 import { isFolder, listFolder } from './files';
 import { decodeImages, DECODER } from './image-decode';
 
@@ -16,11 +16,13 @@ function classFolders(split: string): string[] {
   return listFolder(split).filter((f) => !f.startsWith('.') && isFolder(path.join(split, f)));
 }
 
-/** `src` in a shared buffer of its own (the loader's worker reads whole shared buffers in place). */
-function copyOf(src: Uint8Array): Uint8Array {
-  const out = imageBuffer(src.length);
-  out.set(src);
-  return out;
+/** Grayscale images repeated into three channels (RGB images unchanged): for a split whose files are all gray. */
+function toRgb(d: DecodedImages): DecodedImages {
+  if (d.channels === 3) return d;
+  const plane = d.width * d.height;
+  const images = imageBuffer(3 * d.count * plane);
+  for (let i = 0; i < d.count; i++) for (let c = 0; c < 3; c++) images.set(d.images.subarray(i * plane, (i + 1) * plane), (3 * i + c) * plane);
+  return { ...d, images, channels: 3 };
 }
 
 /** Checks a --resize value: two positive integers [height, width]. */
@@ -54,22 +56,28 @@ export function readImageFolder(dir: string, opts: { resize?: [number, number] }
     });
   const train = entries(trainDir);
   const test = entries(testDir);
-  const files = [...train, ...test].map((e) => e.file);
   const sizeHint = 'every image must have the size of the first; --resize H,W resizes them all';
   const variant = `${DECODER} auto-channels resize=${opts.resize?.join('x') ?? 'none'}`;
-  const all = cachedDecode(files, () => decodeImages(files, { channels: 'auto', resize: opts.resize, sizeHint }), variant);
-  const per = all.channels * all.height * all.width;
-  const make = (list: { label: number }[], from: number, source: string): ImageDataset => ({
+  const decode = (list: { file: string }[]): DecodedImages => {
+    const files = list.map((e) => e.file);
+    return cachedDecode(files, () => decodeImages(files, { channels: 'auto', resize: opts.resize, sizeHint }), variant);
+  };
+  let px = { train: decode(train), test: decode(test) };
+  if (px.test.width !== px.train.width || px.test.height !== px.train.height) {
+    throw new UserError(`${test[0].file}: image is ${px.test.width}×${px.test.height}, expected ${px.train.width}×${px.train.height} like ${train[0].file} (${sizeHint})`);
+  }
+  if (px.train.channels !== px.test.channels) px = { train: toRgb(px.train), test: toRgb(px.test) };
+  const make = (list: { label: number }[], d: DecodedImages, source: string): ImageDataset => ({
     name: 'folder',
     classNames: classes.slice(),
     numClasses: classes.length,
-    channels: all.channels,
-    height: all.height,
-    width: all.width,
+    channels: d.channels,
+    height: d.height,
+    width: d.width,
     length: list.length,
-    images: copyOf(all.images.subarray(from * per, (from + list.length) * per)),
+    images: d.images,
     labels: Int32Array.from(list, (e) => e.label),
     source,
   });
-  return { train: make(train, 0, trainDir), test: make(test, train.length, testDir) };
+  return { train: make(train, px.train, trainDir), test: make(test, px.test, testDir) };
 }

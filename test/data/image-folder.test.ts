@@ -65,6 +65,18 @@ test('folder: all-gray PNGs give one channel; a gray PNG among RGB ones is repea
   const g = folderPixels(8, 1, 0, 0, 0);
   for (let c = 0; c < 3; c++) assert.deepEqual(first.subarray(c * 64, (c + 1) * 64), g);
   assert.deepEqual(mixed.images.subarray(2 * 192, 3 * 192), chw(folderPixels(8, 3, 0, 1, 0), 8, 3));
+  // an RGB test image with an all-gray training split: both splits become RGB
+  const other = tempDir();
+  writeImageFolder(other, ['a', 'b'], 2, 1, { gray: true });
+  fs.writeFileSync(path.join(other, 'test', 'a', 'img0.png'), pngBytes(8, 8, 3, folderPixels(8, 3, 1, 0, 0)));
+  const both = readImageFolder(other);
+  assert.deepEqual([both.train.channels, both.test.channels], [3, 3]);
+  for (let c = 0; c < 3; c++) assert.deepEqual(both.train.images.subarray(192 + c * 64, 192 + (c + 1) * 64), folderPixels(8, 1, 0, 0, 1));
+  assert.deepEqual(both.test.images.subarray(0, 192), chw(folderPixels(8, 3, 1, 0, 0), 8, 3));
+  // test images of another size than the training images
+  fs.writeFileSync(path.join(other, 'test', 'a', 'img0.png'), pngBytes(4, 4, 1, folderPixels(4, 1, 1, 0, 0)));
+  fs.writeFileSync(path.join(other, 'test', 'b', 'img0.png'), pngBytes(4, 4, 1, folderPixels(4, 1, 1, 1, 0)));
+  assert.throws(() => readImageFolder(other), userError(/test\/a\/img0\.png: image is 4×4, expected 8×8 like .*train\/a\/img0\.png/));
 });
 
 test('folder: an RGBA PNG loses its alpha channel', () => {

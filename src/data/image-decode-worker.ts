@@ -25,7 +25,10 @@ function readError(file: string, e: unknown): string {
   return `${file}: cannot read (${err.code ?? err.message})`;
 }
 
-/** One file decoded to 8-bit gray or RGB (alpha dropped), resized when asked; throws a message naming the file. */
+/**
+ * One file decoded to 8-bit gray or RGB (alpha dropped), resized when asked; throws a message naming the file. A
+ * truncated file fails; libjpeg's warnings about recoverable damage (extraneous bytes, …) do not, as in PIL.
+ */
 async function decodeOne(sharp: Sharp, file: string, req: DecodeRequest): Promise<Decoded> {
   let buf: Buffer;
   try {
@@ -35,7 +38,7 @@ async function decodeOne(sharp: Sharp, file: string, req: DecodeRequest): Promis
   }
   let out: { data: Buffer; info: { width: number; height: number; channels: number } };
   try {
-    const img = sharp(buf, { failOn: 'warning', limitInputPixels: 1 << 26 });
+    const img = sharp(buf, { failOn: 'truncated', limitInputPixels: 1 << 26 });
     const gray = req.channels === 'auto' && ((await img.metadata()).channels ?? 3) <= 2;
     out = await img.toColourspace(gray ? 'b-w' : 'srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
   } catch (e) {
@@ -117,6 +120,8 @@ async function decodeAll(req: DecodeRequest): Promise<DecodeReply> {
 }
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
+Atomics.store(signal, 1, 1);
+Atomics.notify(signal, 1);
 port.on('message', (req: DecodeRequest) => {
   decodeAll(req)
     .catch((e: unknown) => ({ error: `image decoder failed: ${e instanceof Error ? e.message : String(e)}` }))

@@ -25,13 +25,20 @@ export type DecodeReply = DecodedImages | { error: string };
 /** Names the decoder in decoded-pixel cache keys: pixels from another decoder may differ by a level or two. */
 export const DECODER = 'sharp';
 
+const STARTUP_MS = 60_000;
+
 let bridge: { port: MessagePort; signal: Int32Array } | undefined;
 
 function start(): { port: MessagePort; signal: Int32Array } {
   const { port1, port2 } = new MessageChannel();
-  const signal = new Int32Array(new SharedArrayBuffer(4));
+  // [0]: a reply is waiting on the port; [1]: the thread has started
+  const signal = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(path.join(__dirname, 'image-decode-worker.js'), { workerData: { port: port2, signal }, transferList: [port2] });
   worker.unref();
+  if (Atomics.wait(signal, 1, 0, STARTUP_MS) === 'timed-out') {
+    void worker.terminate();
+    throw new Error(`image decoder: its thread did not start within ${STARTUP_MS / 1000} s`);
+  }
   return { port: port1, signal };
 }
 

@@ -136,6 +136,14 @@ test('folder: bad folders and files are one-line UserErrors naming the path', ()
   fs.writeFileSync(bad, 'not an image');
   assert.throws(() => readImageFolder(dir), userError(new RegExp(`^${bad}: not a readable JPEG or PNG image`)));
   fs.writeFileSync(bad, good);
+  const cut = path.join(dir, 'train', 'c', 'img0.jpg');
+  const rgba = Buffer.alloc(32 * 32 * 4, 255);
+  folderPixels(32, 3, 0, 2, 0).forEach((v, k) => (rgba[4 * Math.floor(k / 3) + (k % 3)] = v));
+  const whole = jpeg.encode({ width: 32, height: 32, data: rgba }, 95).data;
+  assert.ok(whole.indexOf(Buffer.from([0xff, 0xda])) < whole.length - 40, 'the scan holds more than the bytes cut');
+  fs.writeFileSync(cut, whole.subarray(0, whole.length - 20)); // cut inside the scan data
+  assert.throws(() => readImageFolder(dir, { resize: [8, 8] }), userError(new RegExp(`^${cut}: not a readable JPEG or PNG image`)));
+  fs.rmSync(cut);
   const one = tempDir();
   writeImageFolder(one, ['only'], 1, 1);
   assert.throws(() => readImageFolder(one), userError(/expected at least 2 class folders, found 1/));

@@ -41,7 +41,7 @@ function expected(r: EpochRecord): Map<string, number> {
 test('cfa train --data folder … --method trades --cfa all, then cfa eval --format robustbench and cfa report', () => {
   const dir = tempDir();
   const data = path.join(dir, 'pets');
-  writeImageFolder(data, ['zebra', 'cat', 'dog'].map((c) => c), 100, 3, { size: 16 });
+  writeImageFolder(data, ['zebra', 'cat', 'dog'], 100, 3, { size: 16 }); // read back in sorted order
   const run = path.join(dir, 'run');
   const t = cfa('train', '--data', 'folder', '--data-dir', data, '--method', 'trades', '--cfa', 'all', '--arch', 'smallcnn', '--epochs', '2',
     '--per-class', '20', '--batch-size', '30', '--steps', '2', '--set', 'evalSteps=2', '--set', 'fawaBegin=0', '--set', 'fawaThreshold=0', '--out', run, '--quiet');

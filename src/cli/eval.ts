@@ -7,11 +7,14 @@ import { EVAL_ATTACKS, EvalAttack, EvaluateOptions, buildEvalResult, evaluateRob
 import { checkEpsMonotone } from '../evaluation/sanity';
 import { selectBalanced } from '../evaluation/select';
 import { formatEps, formatEvalTable } from '../evaluation/table';
+import { robustBenchInfo } from '../evaluation/robustbench-format';
+import { eventFileName, writeEventFile } from '../training/event-file';
+import { evalScalars, tbDir } from '../training/tb-scalars';
 import { ImageDataset, imageSize, loadDataset } from '../data';
 import { Collective } from '../distributed/group';
 import { UserError } from '../errors';
 import { ARCHS, Module, createModel, loadCheckpoint, readSafetensors, writeFileAtomic } from '../nn';
-import { prepareData } from '../training/data-setup';
+import { dataOptions, prepareData } from '../training/data-setup';
 import { RunConfig } from '../training/run-format';
 import { commonOptions, parseFlags, parseInteger, parseNumber } from './args';
 import { DISTRIBUTED_HELP, asRank, distributedOptions, launchIfAsked } from './distributed';
@@ -32,8 +35,9 @@ options:
                           --arch/--data from RUN_DIR/config.json)
   --which NAME            model, ema or fawa, optionally with -best or -last (default model-best)
   --arch NAME             ${ARCHS.join(', ')}
-  --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet (test split)
+  --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet, folder or npz (test split)
   --data-dir DIR          dataset folder
+  --resize H,W, --layout nhwc|nchw   reading folder/npz data (as for cfa train; a run directory's are reused)
   --attack NAME           aa (default), apgd-ce, apgd-dlr, apgd-t, fab, fab-t, square or pgd
   --version V             AutoAttack version: standard (default), plus or rand
   --norm Linf|L2          threat model (default Linf)
@@ -43,9 +47,13 @@ options:
   --seed S                attack seed (default 0)
   --batch-size B          points per attack batch (default 250)
   --out FILE              write the EvalResult JSON (an array when several ε are given); with a run directory and
-                          no --out: RUN_DIR/eval-<which>-<attack>-<norm>-<eps>.json per ε
+                          no --out: RUN_DIR/eval-<which>-<attack>-<norm>-<eps>.json per ε (robustbench-… with
+                          --format robustbench)
   --state FILE            resume file for AutoAttack: progress is saved after every batch, and a rerun with the
                           same arguments continues where an interrupted one stopped
+  --format F              cfa (default: our EvalResult) or robustbench (RobustBench model_info fields, AutoAttack only,
+                          with our per-class figures under "classwise")
+  --tb DIR                TensorBoard event file of the results (default: tb/ beside --out, or RUN_DIR/tb/eval)
   --n-iter N, --n-queries Q   reduced APGD/FAB iterations and Square queries (smoke tests only; recorded in 'attack')
   --no-normalize          feed raw [0,1] pixels (models trained without normalisation, e.g. FRL's code)
   --device D, --threads N, --quiet
@@ -67,6 +75,10 @@ const options = {
   'n-iter': { type: 'string' },
   'n-queries': { type: 'string' },
   'no-normalize': { type: 'boolean' },
+  resize: { type: 'string' },
+  layout: { type: 'string' },
+  format: { type: 'string' },
+  tb: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   ...distributedOptions,
 } as const;
@@ -76,6 +88,9 @@ interface ModelSource {
   arch: string;
   dataset: string;
   dataDir?: string;
+  /** Reading the user's own data (--resize, --layout). */
+  resize?: number[];
+  layout?: 'nhwc' | 'nchw';
   /** Normalisation the model was trained with, when the run or checkpoint records it. */
   mean?: number[];
   std?: number[];
@@ -146,7 +161,12 @@ function resolveSource(values: Record<string, unknown>): ModelSource {
       return undefined;
     }
   };
-  return { checkpoint: model, arch, dataset, dataDir: values['data-dir'] as string | undefined, mean: parse('mean'), std: parse('std'), which: path.basename(model, '.safetensors') };
+  const own = {
+    ...(values.resize !== undefined ? { resize: (values.resize as string).split(',').map((t) => parseInteger(t.trim(), '--resize', 1)) } : {}),
+    ...(values.layout !== undefined ? { layout: values.layout as 'nhwc' | 'nchw' } : {}),
+  };
+  if (own.layout !== undefined && own.layout !== 'nhwc' && own.layout !== 'nchw') throw new UserError(`--layout: expected nhwc or nchw, got '${own.layout as string}'`);
+  return { checkpoint: model, arch, dataset, dataDir: values['data-dir'] as string | undefined, ...own, mean: parse('mean'), std: parse('std'), which: path.basename(model, '.safetensors') };
 }
 
 /** The test split of the source's dataset (a run's synthetic 'toy' data is rebuilt from its config). */
@@ -156,7 +176,7 @@ function testSet(src: ModelSource): { test: ImageDataset; mean: number[]; std: n
     const data = prepareData({ ...(src.runConfig as object), testPerClass: undefined } as never);
     return { test: data.test, mean: data.mean, std: data.std };
   }
-  const bundle = loadDataset(src.dataset, { dataDir: src.dataDir });
+  const bundle = loadDataset(src.dataset, { ...dataOptions((src.runConfig ?? src) as never), dataDir: src.dataDir });
   return { test: bundle.test, mean: bundle.mean, std: bundle.std };
 }
 
@@ -228,13 +248,16 @@ export async function run(argv: string[]): Promise<number> {
   const norm = (values.norm as string | undefined) ?? 'Linf';
   if (norm !== 'Linf' && norm !== 'L2') throw new UserError(`--norm: expected Linf or L2, got '${norm}'`);
   const epsList = parseEpsList(values.eps as string | undefined, norm);
+  const format = (values.format as string | undefined) ?? 'cfa';
+  if (format !== 'cfa' && format !== 'robustbench') throw new UserError(`--format: expected cfa or robustbench, got '${format}'`);
+  if (format === 'robustbench' && attack !== 'aa') throw new UserError('--format robustbench: the leaderboard reports AutoAttack; use --attack aa');
   const n = values.n === undefined ? 1000 : parseInteger(values.n as string, '--n', 1);
   const seed = values.seed === undefined ? 0 : parseInteger(values.seed as string, '--seed');
   const batchSize = values['batch-size'] === undefined ? AA_DEFAULTS.batchSize : parseInteger(values['batch-size'] as string, '--batch-size', 1);
   const launched = await launchIfAsked('eval', argv, values);
   if (launched !== undefined) return launched;
   if (values.threads !== undefined) setNumThreads(parseInteger(values.threads as string, '--threads', 1));
-  return asRank(values.device as string | undefined, (collective, rankDevice) => evaluateAs(values, { attack, version, norm, epsList, n, seed, batchSize }, collective, rankDevice ?? resolveDevice(values.device as string | undefined)));
+  return asRank(values.device as string | undefined, (collective, rankDevice) => evaluateAs(values, { attack, version, norm, epsList, n, seed, batchSize, format }, collective, rankDevice ?? resolveDevice(values.device as string | undefined)));
 }
 
 interface EvalChoices {
@@ -245,11 +268,12 @@ interface EvalChoices {
   n: number;
   seed: number;
   batchSize: number;
+  format: 'cfa' | 'robustbench';
 }
 
 /** The evaluation itself, as one rank of `collective` (rank 0 prints and writes the results). */
 function evaluateAs(values: Record<string, unknown>, ch: EvalChoices, collective: Collective, device: string): number {
-  const { attack, version, norm, epsList, n, seed, batchSize } = ch;
+  const { attack, version, norm, epsList, n, seed, batchSize, format } = ch;
   const int = (k: string, min = 1) => (values[k] === undefined ? undefined : parseInteger(values[k] as string, `--${k}`, min));
   const writer = collective.rank === 0;
   const quiet = Boolean(values.quiet) || !writer;
@@ -304,7 +328,9 @@ function evaluateAs(values: Record<string, unknown>, ch: EvalChoices, collective
     }
     if (writer) {
       for (const r of results) console.log(`${formatEvalTable(r)}\n`);
-      writeOutputs(values.out as string | undefined, src, results, attack, norm);
+      const shaped = format === 'robustbench' ? results.map((r) => robustBenchInfo(r, src.runDir ? `${path.basename(path.resolve(src.runDir))} ${src.which}` : src.which, data.test.length)) : results;
+      writeOutputs(values.out as string | undefined, src, shaped, results, attack, norm, format);
+      writeEvalEvents((values.tb as string | undefined) ?? defaultTbDir(values.out as string | undefined, src), src.which, results, quiet);
     }
   } finally {
     dispose([x, y]);
@@ -313,18 +339,35 @@ function evaluateAs(values: Record<string, unknown>, ch: EvalChoices, collective
   return 0;
 }
 
+/** Where the results' event file goes without --tb: tb/ beside --out, else RUN_DIR/tb/eval, else nowhere. */
+function defaultTbDir(out: string | undefined, src: ModelSource): string | undefined {
+  if (out) return path.join(path.dirname(out), 'tb');
+  return src.runDir ? path.join(tbDir(src.runDir), 'eval') : undefined;
+}
+
+/** One new event file in `dir` holding every result (step 0), tagged <which>/<attack>_<norm>_<ε>/…. */
+function writeEvalEvents(dir: string | undefined, which: string, results: ReturnType<typeof buildEvalResult>[], quiet: boolean): void {
+  if (!dir) return;
+  const file = eventFileName(dir);
+  const now = Date.now() / 1000;
+  const scalars = results.flatMap((r) => evalScalars(r, `${which}/${r.attack}_${r.threatModel}_${formatEps(r.eps).replace('/', '_')}`));
+  writeEventFile(file, [{ step: 0, wallTime: now, scalars }], now);
+  if (!quiet) console.error(`wrote ${file}`);
+}
+
 /** --out FILE (one object, or an array for several ε); else, for a run directory, one eval-*.json per ε in it. */
-function writeOutputs(out: string | undefined, src: ModelSource, results: ReturnType<typeof buildEvalResult>[], attack: string, norm: string): void {
+function writeOutputs(out: string | undefined, src: ModelSource, shaped: unknown[], results: ReturnType<typeof buildEvalResult>[], attack: string, norm: string, format: string): void {
   const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
   if (out) {
-    writeFileAtomic(out, json(results.length === 1 ? results[0] : results));
+    writeFileAtomic(out, json(shaped.length === 1 ? shaped[0] : shaped));
     console.error(`wrote ${out}`);
     return;
   }
   if (!src.runDir) return;
-  for (const r of results) {
-    const file = path.join(src.runDir, `eval-${src.which}-${attack}-${norm}-${formatEps(r.eps).replace('/', '_')}.json`);
-    writeFileAtomic(file, json(r));
+  for (const [k, r] of results.entries()) {
+    // RobustBench records are not EvalResults: a name that `cfa report` (which reads eval-*.json) leaves alone.
+    const file = path.join(src.runDir, `${format === 'robustbench' ? 'robustbench' : 'eval'}-${src.which}-${attack}-${norm}-${formatEps(r.eps).replace('/', '_')}.json`);
+    writeFileAtomic(file, json(shaped[k]));
     console.error(`wrote ${file}`);
   }
 }

@@ -29,6 +29,8 @@ const options = {
   steps: { type: 'string' },
   beta: { type: 'string' },
   init: { type: 'string' },
+  resize: { type: 'string' },
+  layout: { type: 'string' },
   'select-on': { type: 'string' },
   'monitor-test': { type: 'boolean' },
   set: { type: 'string', multiple: true },
@@ -42,6 +44,8 @@ const options = {
 const FLAG_FIELDS: Record<string, { field: string; read: 'string' | 'number' | 'cfa' | 'boolean' | 'list' }> = {
   data: { field: 'dataset', read: 'string' },
   'data-dir': { field: 'dataDir', read: 'string' },
+  resize: { field: 'resize', read: 'list' },
+  layout: { field: 'layout', read: 'string' },
   arch: { field: 'arch', read: 'string' },
   eps: { field: 'eps', read: 'number' },
   seed: { field: 'seed', read: 'number' },
@@ -77,8 +81,12 @@ last weights of the model, its EMA and its FAWA average (safetensors, PyTorch ke
 PGD-10, eval mode, per class) runs every epoch; "best" = highest robust + worst-class robust accuracy on validation.
 
 Options (settings are applied in the order presets, --config file, flags, --set):
-  --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet or toy (default fashion-mnist)
+  --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet or toy (default fashion-mnist);
+                          your own data: folder (DIR/train/<class>/*.png|jpg, DIR/test/<class>/* or val/) or
+                          npz (FILE.npz or a folder of x_train.npy, y_train.npy, x_test.npy, y_test.npy)
   --data-dir DIR          dataset folder (default: $CFA_DATA, ~/.cache/cfa, ./data, /usr/share/datasets)
+  --resize H,W            folder data: resize every image (bilinear); default: all images must share one size
+  --layout nhwc|nchw      npz data: layout of the image arrays (default: detected)
   --arch NAME             prn18, wrn34-10 or smallcnn (default by dataset)
   --method NAME           at (default), trades, fat, frl or mart
   --cfa LIST              CFA parts: ccm, ccr, fawa, ema, comma-separated; "all" = ccm, fawa and ccr for TRADES/FRL
@@ -130,6 +138,7 @@ function flagInputs(values: Record<string, unknown>): ConfigInput {
     let typed: unknown;
     if (spec.read === 'number') typed = parseNumber(v as string, `--${flag}`);
     else if (spec.read === 'cfa') typed = parseCfaList(v as string, `--${flag}`);
+    else if (spec.read === 'list') typed = (v as string).split(',').map((t) => parseNumber(t.trim(), `--${flag}`));
     else typed = v;
     if (spec.read === 'cfa') out.cfa = typed;
     else Object.assign(out, checkInput({ [spec.field]: typed }, `--${flag}`));

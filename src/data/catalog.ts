@@ -3,11 +3,17 @@ import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, CIFAR100_TEST_FILE, CIFAR100_TR
 import { FASHION_MNIST_CLASSES, MNIST_CLASSES } from './class-names';
 import { DataBundle, ImageDataset } from './dataset';
 import { IDX_STEMS, idxFileNames, readMnistLike } from './mnist';
+import { readImageFolder } from './image-folder';
+import { Layout, readNumpyDataset } from './numpy-dataset';
 import { readTinyImageNet } from './tiny-imagenet';
 
 export interface ReadOptions {
   /** CIFAR-100 label set (default 'fine'). */
   cifar100Labels?: 'fine' | 'coarse';
+  /** Image folders: resize every image to [height, width] (bilinear). */
+  resize?: [number, number];
+  /** NumPy arrays: layout of 4-D image arrays (default: detected). */
+  layout?: Layout;
 }
 
 export interface DatasetSpec {
@@ -26,6 +32,8 @@ export interface DatasetSpec {
   std?: number[];
   labelOrder: DataBundle['labelOrder'];
   augment: DataBundle['augment'];
+  /** The user's own data: read from --data-dir only (a folder or a file), never searched for. */
+  ownData?: boolean;
 }
 
 const idxRequired = Object.values(IDX_STEMS).map(idxFileNames);
@@ -84,6 +92,29 @@ export const DATASETS: DatasetSpec[] = [
     read: (dir) => readTinyImageNet(dir),
     labelOrder: 'sorted-wnid',
     augment: 'crop-flip',
+  },
+  // The user's own data (augment: crop-flip for colour images, none for grayscale, decided in loadDataset).
+  {
+    name: 'folder',
+    aliases: ['image-folder', 'imagefolder'],
+    folders: [],
+    required: [['train/'], ['test/', 'val/']],
+    howToGet: 'pass --data-dir DIR with DIR/train/<class>/*.png|jpg and DIR/test/<class>/* (or DIR/val/<class>/*)',
+    read: (dir, opts) => readImageFolder(dir, { resize: opts.resize }),
+    labelOrder: 'sorted-folder',
+    augment: 'crop-flip',
+    ownData: true,
+  },
+  {
+    name: 'npz',
+    aliases: ['numpy', 'npy'],
+    folders: [],
+    required: [],
+    howToGet: 'pass --data-dir FILE.npz (numpy.savez(FILE, x_train=…, y_train=…, x_test=…, y_test=…)) or a folder with x_train.npy, y_train.npy, x_test.npy and y_test.npy',
+    read: (source, opts) => readNumpyDataset(source, { layout: opts.layout }),
+    labelOrder: 'file',
+    augment: 'crop-flip',
+    ownData: true,
   },
 ];
 

@@ -32,8 +32,8 @@ export interface DataBundle {
   /** Per-channel mean and standard deviation in [0,1] pixel units (fixed published values or computed, see loadDataset). */
   mean: number[];
   std: number[];
-  /** How label indices were assigned: 'file' (label bytes stored in the files) or 'sorted-wnid' (Tiny-ImageNet). */
-  labelOrder: 'file' | 'sorted-wnid';
+  /** How label indices were assigned: 'file' (labels stored in the files), 'sorted-wnid' (Tiny-ImageNet) or 'sorted-folder' (image folders). */
+  labelOrder: 'file' | 'sorted-wnid' | 'sorted-folder';
   /** The recommended training augmentation: 'crop-flip' for colour images, 'none' for 28×28 grayscale. */
   augment: 'crop-flip' | 'none';
 }

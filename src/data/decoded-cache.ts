@@ -26,8 +26,8 @@ function cacheDir(): string | undefined {
   return env || path.join(os.homedir(), '.cache', 'cfa', 'decoded');
 }
 
-function keyOf(files: readonly string[]): string {
-  const h = createHash('sha256').update(MAGIC);
+function keyOf(files: readonly string[], variant: string): string {
+  const h = createHash('sha256').update(MAGIC).update(`${variant}\n`);
   for (const f of files) {
     const st = fs.statSync(f);
     h.update(`${path.resolve(f)}\0${st.size}\0${st.mtimeMs}\n`);
@@ -58,11 +58,14 @@ function read(file: string, count: number): DecodedImages | undefined {
   }
 }
 
-/** The decoded pixels of `files` from the cache, else from decode() (then stored for next time). */
-export function cachedDecode(files: readonly string[], decode: () => DecodedImages): DecodedImages {
+/**
+ * The decoded pixels of `files` from the cache, else from decode() (then stored for next time). `variant` names
+ * everything else the pixels depend on (decoder, resizing, channel rule) and is part of the key.
+ */
+export function cachedDecode(files: readonly string[], decode: () => DecodedImages, variant = ''): DecodedImages {
   const dir = cacheDir();
   if (!dir || files.length === 0) return decode();
-  const file = path.join(dir, `${keyOf(files)}.bin`);
+  const file = path.join(dir, `${keyOf(files, variant)}.bin`);
   const hit = read(file, files.length);
   if (hit) return hit;
   const out = decode();

@@ -5,7 +5,8 @@
 //   const opts = { batchSize: 128, shuffle: true, seed, augment: data.augment, device };
 //   for (const { x, y, indices } of batches(train, epoch, opts, startBatch)) { …; x.dispose(); y.dispose(); }
 //
-// - Readers: CIFAR-10 / CIFAR-100 binary, MNIST / Fashion-MNIST IDX (raw or .gz), Tiny-ImageNet (JPEG, val as test).
+// - Readers: CIFAR-10 / CIFAR-100 binary, MNIST / Fashion-MNIST IDX (raw or .gz), Tiny-ImageNet (JPEG, val as test),
+//   the user's image folders (PNG/JPEG) and NumPy arrays (.npz or .npy files).
 //   Images stay uint8 in memory (C×H×W planes per image); labels are Int32Array.
 // - Discovery: --data-dir, then $CFA_DATA, then ~/.cache/cfa, ./data and /usr/share/datasets (see locate.ts).
 // - Every problem with the user's files is a UserError naming the file and what was expected.
@@ -31,4 +32,7 @@ export { readCifar10, readCifar100 } from './cifar';
 export { readMnistLike } from './mnist';
 export { readIdx, parseIdx } from './idx';
 export { readTinyImageNet } from './tiny-imagenet';
+export { readImageFolder, checkResize } from './image-folder';
+export { readNumpyDataset } from './numpy-dataset';
+export type { Layout } from './numpy-dataset';
 export { CIFAR10_CLASSES, CIFAR100_FINE_CLASSES, CIFAR100_COARSE_CLASSES, FASHION_MNIST_CLASSES, MNIST_CLASSES } from './class-names';

@@ -3,10 +3,10 @@
 // (torchvision ImageFolder order); class names come from words.txt when present.
 import * as path from 'path';
 import { UserError } from '../errors';
-import { ImageDataset, imageBuffer } from './dataset';
-import { cachedDecode, DecodedImages } from './decoded-cache';
-import { findEntry, isFolder, listFolder, readBinary, readLines } from './files';
-import { decodeJpeg } from './jpeg';
+import { ImageDataset } from './dataset';
+import { cachedDecode } from './decoded-cache';
+import { findEntry, isFolder, listFolder, readLines } from './files';
+import { decodeImages, DECODER } from './image-decode';
 
 interface Entry {
   file: string;
@@ -18,29 +18,11 @@ interface Size {
   file: string;
 }
 
-/** Decodes every entry into one C×H×W array; all images must have the size of the first. */
-function decodeEntries(entries: Entry[], like?: Size): DecodedImages {
-  let size = like;
-  let images: Uint8Array = new Uint8Array(0);
-  entries.forEach(({ file }, i) => {
-    const img = decodeJpeg(readBinary(file), file);
-    if (!size) size = { width: img.width, height: img.height, file };
-    if (img.width !== size.width || img.height !== size.height) {
-      throw new UserError(`${file}: image is ${img.width}×${img.height}, expected ${size.width}×${size.height} like ${size.file}`);
-    }
-    if (i === 0) images = imageBuffer(entries.length * img.chw.length);
-    images.set(img.chw, i * img.chw.length);
-  });
-  return { images, count: entries.length, width: size?.width ?? 0, height: size?.height ?? 0, channels: 3 };
-}
-
 /** The entries' pixels (decoded, or from the decoded-pixel cache); all images must have the size of the first (or of `like`). */
 function decodeAll(entries: Entry[], classNames: string[], classIds: string[], source: string, like?: Size): { ds: ImageDataset; size: Size } {
   if (entries.length === 0) throw new UserError(`${source}: no images found`);
-  const { images, width, height } = cachedDecode(
-    entries.map((e) => e.file),
-    () => decodeEntries(entries, like),
-  );
+  const files = entries.map((e) => e.file);
+  const { images, width, height } = cachedDecode(files, () => decodeImages(files, { channels: 'rgb' }), DECODER);
   const size: Size = { width, height, file: entries[0].file };
   if (like && (width !== like.width || height !== like.height)) {
     throw new UserError(`${entries[0].file}: image is ${width}×${height}, expected ${like.width}×${like.height} like ${like.file}`);

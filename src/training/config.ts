@@ -22,6 +22,9 @@ export type TrainSettings = RunCore & {
   validPerClass?: number;
   validFraction: number;
   testPerClass?: number;
+  // the user's own data (--data folder | npz)
+  resize?: number[];
+  layout?: 'nhwc' | 'nchw';
   augment: 'crop-flip' | 'none';
   padMode: 'reflect' | 'zero';
   mean: number[];
@@ -98,8 +101,10 @@ const choice = (doc: string, values: readonly string[]): Field => ({ kind: { t: 
 export const FIELDS: Record<string, Field> = {
   preset: { kind: { t: 'presets' }, doc: 'named preset(s) applied first, e.g. "paper-cifar10-at-cfa" or ["quick-fmnist", "official"]' },
   profile: choice("defaults profile: 'paper' (default) or 'official' (the released code's defaults)", ['paper', 'official']),
-  dataset: { kind: { t: 'string' }, doc: 'dataset: cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet or toy' },
-  dataDir: { kind: { t: 'string' }, doc: 'folder of the dataset (default: searched in the usual places)' },
+  dataset: { kind: { t: 'string' }, doc: 'dataset: cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet, toy, or your own: folder, npz' },
+  dataDir: { kind: { t: 'string' }, doc: 'folder of the dataset (default: searched in the usual places); for folder/npz: DIR (train/ and test/ or val/ class folders), FILE.npz or a folder of .npy files' },
+  resize: { kind: { t: 'integers' }, doc: 'folder datasets: resize every image to H,W (bilinear, half-pixel centres; default: all images must share one size)' },
+  layout: choice('npz datasets: layout of 4-D image arrays (default: detected from the channel axis of size 1 or 3)', ['nhwc', 'nchw']),
   arch: choice('architecture (default prn18 for colour images, smallcnn for 28×28)', ['prn18', 'preactresnet18', 'wrn34-10', 'smallcnn']),
   method: choice('base trainer', METHODS),
   cfa: { kind: { t: 'cfa' }, doc: 'CFA parts: {ccm, ccr, fawa, ema} booleans, or a list/string such as "ccm,ccr,fawa", "all", "none"' },

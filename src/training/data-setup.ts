@@ -1,6 +1,6 @@
 // The data of a run: train/validation split (ALGORITHMS.md §3), optional stratified subsets, the test set, and the
 // fields of the configuration that the data decides.
-import { DataBundle, ImageDataset, channelStats, loadDataset, splitValidation, subsetPerClass } from '../data';
+import { DataBundle, ImageDataset, LoadOptions, channelStats, checkResize, loadDataset, splitValidation, subsetPerClass } from '../data';
 import { UserError } from '../errors';
 import { TrainConfig } from './config';
 import { PendingConfig } from './defaults';
@@ -21,12 +21,17 @@ function toyBundle(seed: number): Pick<DataBundle, 'train' | 'test' | 'mean' | '
   return { train, test: toyImages(500, seed + 1_000_003), ...channelStats(train), augment: 'none' };
 }
 
+/** How to read the configured dataset: its folder, and for the user's own data the resize and layout settings. */
+export function dataOptions(cfg: Pick<PendingConfig, 'dataDir' | 'resize' | 'layout'>): LoadOptions {
+  return { dataDir: cfg.dataDir, ...(cfg.resize ? { resize: checkResize(cfg.resize, 'resize') } : {}), ...(cfg.layout ? { layout: cfg.layout } : {}) };
+}
+
 /**
  * Loads the dataset, holds out the validation images per class (rule 'first' or 'random'), then takes the seeded
  * stratified subsets perClass (training) and testPerClass (test) when set.
  */
 export function prepareData(cfg: PendingConfig): RunData {
-  const bundle = cfg.dataset === 'toy' ? toyBundle(cfg.seed) : loadDataset(cfg.dataset, { dataDir: cfg.dataDir });
+  const bundle = cfg.dataset === 'toy' ? toyBundle(cfg.seed) : loadDataset(cfg.dataset, dataOptions(cfg));
   const split = splitValidation(bundle.train, { rule: cfg.validRule, perClass: cfg.validPerClass, fraction: cfg.validFraction, seed: cfg.seed });
   const train = cfg.perClass ? subsetPerClass(split.train, cfg.perClass, cfg.seed) : split.train;
   const test = cfg.testPerClass ? subsetPerClass(bundle.test, cfg.testPerClass, cfg.seed) : bundle.test;
@@ -36,7 +41,7 @@ export function prepareData(cfg: PendingConfig): RunData {
 /** The full configuration: the pending one plus class names, normalisation, image geometry and augmentation. */
 export function completeConfig(cfg: PendingConfig, data: RunData): TrainConfig {
   const ds = data.train;
-  if (ds.height !== ds.width) throw new UserError(`${cfg.dataset}: expected square images, got ${ds.height}×${ds.width}`);
+  if (ds.height !== ds.width) throw new UserError(`${cfg.dataset}: expected square images, got ${ds.height}×${ds.width}${cfg.dataset === 'folder' ? ' (--resize S,S makes them square)' : ''}`);
   return {
     ...cfg,
     classNames: ds.classNames.slice(),

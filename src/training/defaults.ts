@@ -15,6 +15,7 @@
 // TRADES, MART and FRL always attack in eval mode (their reference code does). Begin epochs and milestones are
 // fractions of the run's epochs so that short runs keep the paper's proportions; set them explicitly to override.
 import { findSpec } from '../data/catalog';
+import { checkResize } from '../data/image-folder';
 import { UserError } from '../errors';
 import { ARCHS } from '../nn';
 import { CfaSwitches, ConfigInput, Method, TRADES_FAMILY, TrainSettings } from './config';
@@ -32,6 +33,8 @@ const DATASET_DEFAULTS: Record<string, { eps: number; arch: string }> = {
   'fashion-mnist': { eps: 0.1, arch: 'smallcnn' },
   mnist: { eps: 0.3, arch: 'smallcnn' },
   toy: { eps: 0.1, arch: 'smallcnn' },
+  folder: { eps: 8 / 255, arch: 'prn18' },
+  npz: { eps: 8 / 255, arch: 'prn18' },
 };
 
 const PAPER_LAMBDA1: Record<Method, number> = { at: 0.5, trades: 0.3, fat: 0.7, frl: 0.3, mart: 0.5 };
@@ -41,7 +44,7 @@ const DEFAULT_BETA: Partial<Record<Method, number>> = { trades: 6, mart: 6, frl:
 export function canonicalDataset(name: string): string {
   if (name.toLowerCase() === 'toy') return 'toy';
   const spec = findSpec(name);
-  if (!spec) throw new UserError(`dataset: unknown dataset '${name}' (expected cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet or toy)`);
+  if (!spec) throw new UserError(`dataset: unknown dataset '${name}' (expected cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet, toy, folder or npz)`);
   return spec.name;
 }
 
@@ -103,6 +106,8 @@ export function resolveConfig(input: ConfigInput, version: string): PendingConfi
     ...(input.validPerClass !== undefined ? { validPerClass: input.validPerClass as number } : {}),
     validFraction: g('validFraction', 0.02),
     ...(input.testPerClass !== undefined ? { testPerClass: input.testPerClass as number } : {}),
+    ...(input.resize !== undefined ? { resize: checkResize(input.resize, 'resize') } : {}),
+    ...(input.layout !== undefined ? { layout: input.layout as TrainSettings['layout'] } : {}),
     ...(input.augment !== undefined ? { augment: input.augment as TrainSettings['augment'] } : {}),
     padMode: g('padMode', 'reflect'),
     attackMode: g('attackMode', official && (method === 'at' || method === 'fat') ? 'train' : 'eval'),

@@ -6,6 +6,8 @@
 //   RUN_DIR/state/             resume state (latest completed epoch): weights, optimizer, EMA/FAWA, calibration, RNG
 //   RUN_DIR/checkpoints/       {model,ema,fawa}-{best,last}.safetensors (PyTorch state_dict key names)
 //   RUN_DIR/eval-*.json        EvalResult files written by `cfa eval --out` (optional)
+//   RUN_DIR/tb/                TensorBoard event files: every scalar of log.jsonl per epoch (tb-scalars.ts);
+//                              `cfa eval` of the run adds its results in tb/eval/
 //
 // Accuracies are fractions in [0, 1]; ε values are in [0,1] pixel units (8/255 ≈ 0.0314).
 

@@ -17,6 +17,7 @@ import { fawaUpdate } from './fawa';
 import { FrlOptions, FrlState, frlInitialState, frlUpdate } from './frl';
 import { DivergenceError, checkWeights } from './guards';
 import { appendRecord, reconcileLog } from './run-log';
+import { appendEpochEvents, startRunEvents } from './tb-scalars';
 import { EpochRecord, SplitAccuracy } from './run-format';
 import { RunState, loadState, saveState } from './run-state';
 import { Averaged, BestSoFar, beatsBest, selectionIndex } from './selection';
@@ -122,6 +123,7 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
       const lastValid = frl ? evaluateSplit(m.model, data.valid, evalOpts) : emptyAccuracy(cfg.numClasses);
       state = { epoch: -1, trainRobustPerClass: [], lastValid, frl, best: {} };
     }
+    const events = startRunEvents(runDir, cfg.classNames, records);
     for (let epoch = state.epoch + 1; epoch < cfg.epochs; epoch++) {
       try {
         const eta = etaAfterTraining(cfg, data, records, epoch, Boolean(m.ema), Boolean(m.fawa));
@@ -134,6 +136,7 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
         throw e;
       }
       records.push(state.record!);
+      appendEpochEvents(events, state.record!, cfg.classNames);
       log(formatEpochLine(cfg, state.record!));
     }
     return { cfg, runDir, records, data };

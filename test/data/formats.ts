@@ -125,3 +125,138 @@ export function writeTinyImageNet(dir: string, wnids: string[], perClass: number
   }
   fs.writeFileSync(path.join(dir, 'val', 'val_annotations.txt'), lines.join('\n') + '\n');
 }
+
+/** CRC-32 (zip/PNG), bit by bit: independent of the table-driven one in src/data/crc.ts. */
+export function bitCrc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A PNG (8-bit gray when channels = 1, RGB when 3, RGBA when 4) of H×W×C interleaved pixels, filter 0 on every row. */
+export function pngBytes(width: number, height: number, channels: 1 | 3 | 4, hwc: Uint8Array): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(bitCrc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = channels === 1 ? 0 : channels === 3 ? 2 : 6;
+  const rows = Buffer.alloc(height * (1 + width * channels));
+  for (let i = 0; i < height; i++) Buffer.from(hwc.subarray(i * width * channels, (i + 1) * width * channels)).copy(rows, i * (1 + width * channels) + 1);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The H×W×C pixels the folder writers use for image (split s, class y, index k): deterministic and varied. */
+export function folderPixels(size: number, channels: number, s: number, y: number, k: number): Uint8Array {
+  const out = new Uint8Array(size * size * channels);
+  for (let p = 0; p < size * size; p++) for (let c = 0; c < channels; c++) out[p * channels + c] = (40 + 60 * y + 9 * k + 5 * s + 3 * c + 2 * (p % size) + Math.floor(p / size)) % 256;
+  return out;
+}
+
+/**
+ * An image-folder dataset: DIR/train/<class>/ and DIR/<testName>/<class>/ with `perClass` and `testPerClass` images of
+ * size×size; class y, image k is a PNG named img<k>.png (RGB, or gray when `gray`), or a JPEG (img<k>.jpg) when `jpeg`.
+ */
+export function writeImageFolder(dir: string, classes: string[], perClass: number, testPerClass: number, o: { size?: number; gray?: boolean; jpeg?: boolean; testName?: string } = {}): void {
+  const size = o.size ?? 8;
+  const ch = o.gray ? 1 : 3;
+  [['train', perClass], [o.testName ?? 'test', testPerClass]].forEach(([split, n], s) => {
+    classes.forEach((c, y) => {
+      const folder = path.join(dir, split as string, c);
+      fs.mkdirSync(folder, { recursive: true });
+      for (let k = 0; k < (n as number); k++) {
+        const px = folderPixels(size, ch, s, y, k);
+        if (o.jpeg) {
+          const rgba = Buffer.alloc(size * size * 4, 255);
+          for (let p = 0; p < size * size; p++) for (let c2 = 0; c2 < 3; c2++) rgba[4 * p + c2] = px[p * ch + (ch === 1 ? 0 : c2)];
+          fs.writeFileSync(path.join(folder, `img${k}.jpg`), jpeg.encode({ width: size, height: size, data: rgba }, 95).data);
+        } else fs.writeFileSync(path.join(folder, `img${k}.png`), pngBytes(size, size, ch as 1 | 3, px));
+      }
+    });
+  });
+}
+
+/** A .npy file (format version 1, 2 or 3) of raw little-endian element bytes. */
+export function npyBytes(descr: string, shape: number[], data: Uint8Array, version = 1, extraHeader = ''): Buffer {
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), ${extraHeader}}`;
+  const pre = version === 1 ? 10 : 12;
+  const pad = (64 - ((pre + dict.length + 1) % 64)) % 64;
+  const header = Buffer.from(dict + ' '.repeat(pad) + '\n', version === 3 ? 'utf8' : 'latin1');
+  const head = Buffer.alloc(pre);
+  Buffer.from('\x93NUMPY', 'latin1').copy(head);
+  head[6] = version;
+  head[7] = 0;
+  if (version === 1) head.writeUInt16LE(header.length, 8);
+  else head.writeUInt32LE(header.length, 8);
+  return Buffer.concat([head, header, Buffer.from(data)]);
+}
+
+/** A zip archive of the members, stored (method 0) or deflated (method 8). */
+export function zipBytes(members: [string, Uint8Array][], deflate: boolean): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of members) {
+    const body = deflate ? zlib.deflateRawSync(data) : Buffer.from(data);
+    const crc = bitCrc32(data);
+    const nameBuf = Buffer.from(name, 'utf8');
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(deflate ? 8 : 0, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const cen = Buffer.alloc(46);
+    cen.writeUInt32LE(0x02014b50, 0);
+    cen.writeUInt16LE(20, 4);
+    cen.writeUInt16LE(20, 6);
+    cen.writeUInt16LE(deflate ? 8 : 0, 10);
+    cen.writeUInt32LE(crc, 16);
+    cen.writeUInt32LE(body.length, 20);
+    cen.writeUInt32LE(data.length, 24);
+    cen.writeUInt16LE(nameBuf.length, 28);
+    cen.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, body);
+    central.push(cen, nameBuf);
+    offset += 30 + nameBuf.length + body.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(members.length, 8);
+  end.writeUInt16LE(members.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/**
+ * A NumPy dataset: uint8 images N×H×W×C (C 3, H = W = 4) from pixel(), labels i mod classes as int64; written as
+ * FILE.npz (stored or deflated) or as four .npy files in a folder.
+ */
+export function numpyArrays(nTrain: number, nTest: number, classes: number): [string, Uint8Array][] {
+  const x = (n: number, s: number) => Uint8Array.from({ length: n * 48 }, (_, k) => pixel(s, Math.floor(k / 48), k % 3, Math.floor((k % 48) / 12), Math.floor((k % 12) / 3)));
+  const y = (n: number) => {
+    const b = Buffer.alloc(8 * n);
+    for (let i = 0; i < n; i++) b.writeBigInt64LE(BigInt(i % classes), 8 * i);
+    return b;
+  };
+  return [
+    ['x_train.npy', npyBytes('|u1', [nTrain, 4, 4, 3], x(nTrain, 0))],
+    ['y_train.npy', npyBytes('<i8', [nTrain], y(nTrain))],
+    ['x_test.npy', npyBytes('|u1', [nTest, 4, 4, 3], x(nTest, 1))],
+    ['y_test.npy', npyBytes('<i8', [nTest], y(nTest))],
+  ];
+}

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { createRng, DataBundle, ImageDataset, loadDataset, readCifar100, Rng } from '../../src/data';
 import { UserError } from '../../src/errors';
-import { idxBytes, tempDir, writeCifar10, writeCifar100, writeMnist, writeTinyImageNet } from './formats';
+import { idxBytes, jpegImage, numpyArrays, tempDir, writeCifar10, writeCifar100, writeImageFolder, writeMnist, writeTinyImageNet, zipBytes } from './formats';
 
 interface Format {
   name: string;
@@ -111,6 +111,40 @@ const tiny: Format = {
   },
 };
 
+const folder: Format = {
+  name: 'folder',
+  cases: 60,
+  someParse: true,
+  build(dir) {
+    writeImageFolder(dir, ['b', 'a'], 2, 2);
+    fs.writeFileSync(path.join(dir, 'train', 'a', 'img2.jpg'), jpegImage(8, 5).jpg);
+  },
+  files: (dir) => [path.join(dir, 'train', 'a', 'img0.png'), path.join(dir, 'train', 'a', 'img2.jpg'), path.join(dir, 'train', 'b', 'img1.png'), path.join(dir, 'test', 'b', 'img0.png')],
+  check(_dir, data) {
+    assert.deepEqual(data.train.classNames, ['a', 'b']);
+    assert.ok(data.train.length >= 4 && data.train.length <= 5 && data.test.length >= 3 && data.test.length <= 4);
+    assert.deepEqual([data.train.channels, data.train.height, data.train.width, data.test.height], [3, 8, 8, 8]);
+  },
+};
+
+/** NumPy data: a deflated .npz (whose CRC-32 catches nearly every change) or a folder of .npy files. */
+function numpyFormat(archive: boolean): Format {
+  return {
+    name: archive ? 'npz (deflated archive)' : 'npz (folder of .npy files)',
+    cases: 60,
+    someParse: !archive,
+    build(dir) {
+      const members = numpyArrays(6, 4, 3);
+      if (archive) fs.writeFileSync(path.join(dir, 'data.npz'), zipBytes(members, true));
+      else for (const [n, b] of members) fs.writeFileSync(path.join(dir, n), b);
+    },
+    files: (dir) => (archive ? [path.join(dir, 'data.npz')] : ['x_train.npy', 'y_train.npy', 'x_test.npy', 'y_test.npy'].map((n) => path.join(dir, n))),
+    check(_dir, data) {
+      assert.deepEqual([data.train.length, data.test.length, data.train.channels, data.train.height, data.train.width], [6, 4, 3, 4, 4]);
+    },
+  };
+}
+
 /** Applies one seeded damage to `bytes`; undefined means delete the file. */
 function damage(rng: Rng, bytes: Buffer, recordSize: number): { kind: string; bytes?: Buffer } {
   const rand = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => rng.int(256)));
@@ -148,13 +182,19 @@ const formats: [Format, string, number][] = [
   [idxFormat(true, true), 'fashion-mnist', 784],
   [idxFormat(false, false), 'fashion-mnist', 784],
   [tiny, 'tiny-imagenet', 300],
+  [folder, 'folder', 200],
+  [numpyFormat(true), 'npz', 48],
+  [numpyFormat(false), 'npz', 48],
 ];
+
+/** Where loadDataset reads a format's data: the archive itself for an .npz, else the folder. */
+const sourceOf = (fmt: Format, dir: string): string => (fmt.name.startsWith('npz (deflated') ? path.join(dir, 'data.npz') : dir);
 
 for (const [fmt, dataset, recordSize] of formats) {
   test(`fuzz ${fmt.name}: ${fmt.cases} seeded corruptions → correct parse or UserError naming the file`, () => {
     const dir = tempDir();
     fmt.build(dir);
-    const pristine = loadDataset(dataset, { dataDir: dir });
+    const pristine = loadDataset(dataset, { dataDir: sourceOf(fmt, dir) });
     fmt.check(dir, pristine);
     const outcomes: Record<string, number> = {};
     for (let c = 0; c < fmt.cases; c++) {
@@ -170,7 +210,7 @@ for (const [fmt, dataset, recordSize] of formats) {
       try {
         let data: DataBundle;
         try {
-          data = loadDataset(dataset, { dataDir: dir });
+          data = loadDataset(dataset, { dataDir: sourceOf(fmt, dir) });
         } catch (e) {
           assert.ok(e instanceof UserError, `${label}: expected a UserError, got ${(e as Error).stack}`);
           assert.ok(e.message.includes(file) || (d.kind === 'delete' && e.message.includes(path.basename(file))), `${label}: message does not name the file: ${e.message}`);

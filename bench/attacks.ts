@@ -1,144 +1,160 @@
-// Attack benchmark: AutoAttack 'standard' per stage on a SmallCNN briefly trained on synthetic Fashion-MNIST-shaped
-// data and on a random-init PreActResNet-18 (CIFAR shape), and PGD-20 and APGD-CE images/s, ours against the same
-// attacks written directly in PyTorch (bench/py/attacks.py, random-init networks), with the same thread count. The
-// PyTorch side and the PGD/APGD rows use each network's own clean predictions as labels, so every point is attacked.
-// --quick shrinks the point counts and budgets.
-import { F, Tensor, getNumThreads, manualSeed, noGrad, rand, randint, tidy, torchVersion } from '../src/engine';
-import { Module, SGD, createModel, createNetwork } from '../src/nn';
-import { apgd } from '../src/attacks/apgd';
+// Attack benchmark on a trained network, so that every AutoAttack stage has real work: a SmallCNN adversarially
+// trained on Fashion-MNIST by `cfa train`'s own pipeline (once; cached), attacked at ε = 0.1 on Fashion-MNIST test
+// images. Each stage runs alone, ours and PyTorch's in alternating blocks on the same points (bench/paired.ts):
+//   PGD-20 and APGD-CE against the same attacks written directly in PyTorch (bench/py/attacks.py);
+//   APGD-CE, APGD-T, FAB-T and Square against the reference AutoAttack package imported as it is, when
+//   CFA_AUTOATTACK_DIR names a copy of it (the folder holding its `autoattack/` package).
+// APGD-CE attacks the clean-correct points; APGD-T, FAB-T and Square the points APGD-CE leaves robust, as in AutoAttack.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Tensor, getNumThreads, manualSeed, tensor, tidy, torchVersion } from '../src/engine';
 import { autoAttack } from '../src/attacks/autoattack';
+import { predict } from '../src/attacks/driver';
 import { pgd } from '../src/attacks/pgd';
-import { runPython } from './timing';
+import { AttackName } from '../src/attacks/registry';
+import { findSpec } from '../src/data/catalog';
+import { loadDataset } from '../src/data/load';
+import { locateDataset } from '../src/data/locate';
+import { Module, createModel, loadCheckpoint, writeSafetensors } from '../src/nn';
+import { checkpointFile } from '../src/training/checkpoints';
+import { resolveConfig } from '../src/training/defaults';
+import { checkInput } from '../src/training/config';
+import { trainRun } from '../src/training/train-run';
+import { describeHost, hostLine } from './host';
+import { Paired, TorchWorker, paired, ratioText } from './paired';
 
-interface Setup {
-  arch: 'smallcnn' | 'prn18';
-  shape: number[];
-  eps: number;
-  /** AutoAttack points and budgets. */
-  aaN: number;
+const EPS = 0.1;
+const STAGES = ['apgd-ce', 'apgd-t', 'fab-t', 'square'] as const;
+
+interface Sizes {
+  rounds: number;
   nIter: number;
   nQueries: number;
-  /** PGD-20 / APGD-CE comparison points, batch and APGD iterations. */
-  n: number;
-  batch: number;
-  apgdIter: number;
+  /** Points per block: PGD-20, and each stage. */
+  points: { pgd: number } & Record<(typeof STAGES)[number], number>;
+  train: { perClass: number; epochs: number };
 }
 
-const round = (v: number, d = 3) => Number(v.toPrecision(d + 1));
-
-function setups(quick: boolean): Setup[] {
-  return [
-    quick
-      ? { arch: 'smallcnn', shape: [1, 28, 28], eps: 0.25, aaN: 100, nIter: 20, nQueries: 500, n: 250, batch: 250, apgdIter: 20 }
-      : { arch: 'smallcnn', shape: [1, 28, 28], eps: 0.25, aaN: 500, nIter: 100, nQueries: 5000, n: 500, batch: 250, apgdIter: 100 },
-    quick
-      ? { arch: 'prn18', shape: [3, 32, 32], eps: 8 / 255, aaN: 20, nIter: 5, nQueries: 100, n: 20, batch: 20, apgdIter: 5 }
-      : { arch: 'prn18', shape: [3, 32, 32], eps: 8 / 255, aaN: 100, nIter: 100, nQueries: 5000, n: 100, batch: 100, apgdIter: 20 },
-  ];
+function sizes(quick: boolean): Sizes {
+  return quick
+    ? { rounds: 2, nIter: 20, nQueries: 200, points: { pgd: 100, 'apgd-ce': 100, 'apgd-t': 10, 'fab-t': 10, square: 20 }, train: { perClass: 200, epochs: 2 } }
+    : { rounds: 3, nIter: 100, nQueries: 1000, points: { pgd: 250, 'apgd-ce': 250, 'apgd-t': 40, 'fab-t': 40, square: 100 }, train: { perClass: 500, epochs: 5 } };
 }
 
-/** Seconds to attack all n points in batches. */
-function timeOver(n: number, batch: number, x: Tensor, y: Tensor, fn: (xb: Tensor, yb: Tensor) => Tensor): number {
+/** The trained network (AT, ε 0.1, PGD-10 on Fashion-MNIST), trained once per size and kept in the cache folder. */
+async function trainedModel(dataDir: string, s: Sizes): Promise<{ file: string; mean: number[]; std: number[] }> {
+  const cache = process.env.CFA_CACHE_DIR && process.env.CFA_CACHE_DIR !== 'off' ? process.env.CFA_CACHE_DIR : path.join(os.homedir(), '.cache', 'cfa');
+  const runDir = path.join(cache, 'bench', `smallcnn-fmnist-at-${s.train.perClass}x${s.train.epochs}`);
+  const file = checkpointFile(runDir, 'model', 'last');
+  const configPath = path.join(runDir, 'config.json');
+  if (!fs.existsSync(file)) {
+    fs.rmSync(runDir, { recursive: true, force: true });
+    const input = checkInput(
+      { dataset: 'fashion-mnist', dataDir, arch: 'smallcnn', method: 'at', eps: EPS, stepSize: 0.025, steps: 10, perClass: s.train.perClass, validPerClass: 20, epochs: s.train.epochs, batchSize: 128, lr: 0.05, lrSchedule: 'constant', device: 'cpu' },
+      'bench',
+    );
+    console.error(`attacks: training the benchmark's SmallCNN once (${runDir})`);
+    await trainRun(resolveConfig(input, 'bench'), { runDir, quiet: true });
+  }
+  const cfg = JSON.parse(fs.readFileSync(configPath, 'utf8')) as { mean: number[]; std: number[] };
+  return { file, mean: cfg.mean, std: cfg.std };
+}
+
+/** Test images [n,1,28,28] in [0,1] and labels, the first n of the test set. */
+function testImages(dataDir: string, n: number): { x: Tensor; y: Tensor } {
+  const test = loadDataset('fashion-mnist', { dataDir }).test;
+  const size = test.channels * test.height * test.width;
+  const m = Math.min(n, test.length);
+  const x = tidy(() => tensor(test.images.subarray(0, m * size), [m, test.channels, test.height, test.width], 'uint8').float().div(255));
+  return { x, y: tensor(Array.from(test.labels.subarray(0, m)), [m], 'int64') };
+}
+
+const rows = (x: Tensor, ids: number[]) => tidy(() => x.indexSelect(0, tensor(ids, [ids.length], 'int64')));
+const seconds = (fn: () => void) => {
   const t = process.hrtime.bigint();
-  for (let i = 0; i < n; i += batch) tidy(() => void fn(x.slice(0, i, i + batch), y.slice(0, i, i + batch)));
+  fn();
   return Number(process.hrtime.bigint() - t) / 1e9;
-}
-
-/**
- * Synthetic 10-class images: class k is a fixed random binary 7×7 pattern upsampled to the image size, plus uniform
- * noise ±0.25, clipped to [0,1]. Deterministic given the generator state.
- */
-function synthetic(n: number, shape: number[], templates: Tensor): { x: Tensor; y: Tensor } {
-  return tidy(() => {
-    const y = randint(0, 10, [n]);
-    const big = templates.indexSelect(0, y).unsqueeze(3).unsqueeze(5).expand([n, shape[0], 7, 4, 7, 4]).reshape([n, shape[0], 28, 28]);
-    return { x: big.add(rand([n, ...shape]).mul(0.5).sub(0.25)).clamp(0, 1), y };
-  });
-}
-
-/**
- * A SmallCNN behind (x − 0.5)/0.3 normalisation trained for `steps` SGD steps (batch 128, lr 0.01, momentum 0.9) on
- * the synthetic data: accurate, and at ε = 0.25 about 10% of the points survive APGD-CE, so every AutoAttack stage
- * has work.
- */
-function trainedSmallCnn(steps: number): { net: Module; templates: Tensor } {
-  const net = createModel({ arch: 'smallcnn', numClasses: 10, inChannels: 1, inputSize: 28, mean: [0.5], std: [0.3] }).train();
-  const templates = tidy(() => rand([10, 1, 7, 7]).gt(0.5).float());
-  const opt = new SGD(net.parameters(), { lr: 0.01, momentum: 0.9 });
-  for (let i = 0; i < steps; i++) {
-    tidy(() => {
-      const { x, y } = synthetic(128, [1, 28, 28], templates);
-      net.zeroGrad();
-      F.crossEntropy(net.forward(x), y).backward();
-      opt.step();
-    });
-  }
-  opt.dispose();
-  net.zeroGrad();
-  return { net: net.eval(), templates };
-}
-
-function benchOne(s: Setup, trainSteps: number): Record<string, unknown> {
-  manualSeed(0);
-  const trained = s.arch === 'smallcnn' ? trainedSmallCnn(trainSteps) : undefined;
-  const net: Module = trained?.net ?? createNetwork({ arch: s.arch, numClasses: 10, inChannels: s.shape[0], inputSize: s.shape[1] }).eval();
-  const n = Math.max(s.n, s.aaN);
-  const data = trained ? synthetic(n, s.shape, trained.templates) : undefined;
-  trained?.templates.dispose();
-  const x = data?.x ?? rand([n, ...s.shape]);
-  const y = data?.y ?? noGrad(() => tidy(() => net.forward(x).argmax(1)));
-  try {
-    const xa = x.slice(0, 0, s.aaN);
-    const ya = y.slice(0, 0, s.aaN);
-    const t0 = process.hrtime.bigint();
-    const labels = ya.toArray();
-    const aa = autoAttack(net, xa, ya, { norm: 'Linf', eps: s.eps, nIter: s.nIter, nQueries: s.nQueries, batchSize: 250 });
-    const aaSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    aa.xAdv.dispose();
-    // PGD-20 and APGD-CE attack every point: labels = the network's own predictions.
-    const yAll = noGrad(() => tidy(() => net.forward(x).argmax(1)));
-    timeOver(s.batch, s.batch, x, yAll, (xb, yb) => pgd(net, xb, yb, { eps: s.eps, stepSize: s.eps / 4, steps: 2 }));
-    const pgdOurs = timeOver(s.n, s.batch, x, yAll, (xb, yb) => pgd(net, xb, yb, { eps: s.eps, stepSize: s.eps / 4, steps: 20 }));
-    const apgdOurs = timeOver(s.n, s.batch, x, yAll, (xb, yb) => apgd(net, xb, yb, { eps: s.eps, nIter: s.apgdIter }));
-    yAll.dispose();
-    const torch = runPython('attacks.py', [String(getNumThreads()), s.arch, String(s.n), String(s.batch), String(s.eps), String(s.apgdIter)]) as { pgd20_s: number; apgd_ce_s: number };
-    return {
-      arch: s.arch,
-      model: trained ? `trained ${trainSteps} SGD steps on synthetic data` : 'random init',
-      input: s.shape,
-      eps: round(s.eps),
-      autoattack: {
-        points: s.aaN,
-        nIter: s.nIter,
-        nQueries: s.nQueries,
-        clean: round(aa.cleanPred.filter((p, i) => p === labels[i]).length / s.aaN),
-        robust: round(aa.robust.filter(Boolean).length / s.aaN),
-        seconds: round(aaSeconds),
-        images_per_s: round(s.aaN / aaSeconds),
-        stages: aa.perAttack.map((p) => ({ attack: p.attack, seconds: round(p.seconds), robust: round(p.robustAccuracy) })),
-      },
-      pgd20: { points: s.n, ours_images_per_s: round(s.n / pgdOurs), torch_images_per_s: round(s.n / torch.pgd20_s), ratio: round(pgdOurs / torch.pgd20_s) },
-      apgd_ce: { points: s.n, nIter: s.apgdIter, ours_images_per_s: round(s.n / apgdOurs), torch_images_per_s: round(s.n / torch.apgd_ce_s), ratio: round(apgdOurs / torch.apgd_ce_s) },
-    };
-  } finally {
-    x.dispose();
-    y.dispose();
-    net.dispose();
-  }
-}
+};
 
 export async function run(opts: { json: boolean; quick?: boolean }): Promise<Record<string, unknown>> {
-  const models = setups(Boolean(opts.quick)).map((s) => benchOne(s, 100));
-  const result = { threads: getNumThreads(), libtorch: torchVersion(), quick: Boolean(opts.quick), models };
-  if (!opts.json) {
-    console.log(`attacks (libtorch ${result.libtorch}, ${result.threads} threads${result.quick ? ', quick' : ''})`);
-    for (const m of models as Record<string, any>[]) {
-      const aa = m.autoattack;
-      console.log(`  ${m.arch}: AA standard on ${aa.points} points (nIter ${aa.nIter}, queries ${aa.nQueries}) ${aa.seconds}s, ${aa.images_per_s} images/s, clean ${aa.clean} → robust ${aa.robust}`);
-      for (const st of aa.stages) console.log(`    ${st.attack.padEnd(8)} ${st.seconds}s  robust ${st.robust}`);
-      console.log(`    PGD-20:  ours ${m.pgd20.ours_images_per_s} images/s, torch ${m.pgd20.torch_images_per_s} images/s (time ratio ${m.pgd20.ratio})`);
-      console.log(`    APGD-CE: ours ${m.apgd_ce.ours_images_per_s} images/s, torch ${m.apgd_ce.torch_images_per_s} images/s (time ratio ${m.apgd_ce.ratio})`);
+  const s = sizes(Boolean(opts.quick));
+  const host = describeHost();
+  const dataDir = locateDataset(findSpec('fashion-mnist')!);
+  const trained = await trainedModel(dataDir, s);
+  const net: Module = createModel({ arch: 'smallcnn', numClasses: 10, inChannels: 1, inputSize: 28, mean: trained.mean, std: trained.std });
+  loadCheckpoint(trained.file, net);
+  net.eval();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-bench-attacks-'));
+  const kept: Tensor[] = [];
+  let torch: TorchWorker | undefined;
+  try {
+    // Points: the clean-correct test images, then those APGD-CE leaves robust (one untimed run of ours).
+    const pool = testImages(dataDir, 2000);
+    kept.push(pool.x, pool.y);
+    const clean = predict(net, pool.x).toArray();
+    const labels = pool.y.toArray();
+    const correct = labels.flatMap((l, i) => (clean[i] === l ? [i] : []));
+    const ceIds = correct.slice(0, s.points['apgd-ce']);
+    const probe = correct.slice(0, Math.max(...STAGES.slice(1).map((k) => s.points[k])) * 4);
+    const afterCe = autoAttack(net, rows(pool.x, probe), rows(pool.y, probe), { norm: 'Linf', eps: EPS, version: 'custom', attacks: ['apgd-ce'], nIter: s.nIter });
+    const robustIds = probe.filter((_, i) => afterCe.robust[i]);
+    afterCe.xAdv.dispose();
+    const blocks: Record<string, number[]> = { pgd: correct.slice(0, s.points.pgd), 'apgd-ce': ceIds };
+    for (const k of STAGES.slice(1)) blocks[k] = robustIds.slice(0, s.points[k]);
+    const points = new Map<string, Tensor>();
+    for (const [k, ids] of Object.entries(blocks)) {
+      points.set(`x_${k}`, rows(pool.x, ids));
+      points.set(`y_${k}`, rows(pool.y, ids));
     }
+    kept.push(...points.values());
+    writeSafetensors(path.join(tmp, 'points.safetensors'), points);
+    const bare = (net as unknown as { net: Module }).net ?? net;
+    writeSafetensors(path.join(tmp, 'model.safetensors'), bare.stateDict());
+    if (trained.mean.length !== 1) throw new Error('bench attacks: expected a one-channel model');
+    torch = new TorchWorker('attacks.py', [path.join(tmp, 'model.safetensors'), path.join(tmp, 'points.safetensors'), String(trained.mean[0]), String(trained.std[0]), String(EPS), String(s.nIter), String(s.nQueries)]);
+    const w = torch;
+    const x = (k: string) => points.get(`x_${k}`)!;
+    const y = (k: string) => points.get(`y_${k}`)!;
+    const ours = (fn: () => void) => () => {
+      manualSeed(0);
+      return seconds(() => tidy(fn));
+    };
+    const stage = (k: AttackName) => ours(() => void autoAttack(net, x(k), y(k), { norm: 'Linf', eps: EPS, version: 'custom', attacks: [k], nIter: s.nIter, nQueries: s.nQueries, seed: 0 }).xAdv);
+
+    const results: Record<string, Paired & { points: number; against: string }> = {};
+    const compare = async (name: string, against: string, block: string, mine: () => number, theirs: string) => {
+      if (blocks[block].length === 0) return;
+      await w.time(theirs, 1); // warm-up: builds the workload, first-call allocations
+      mine();
+      results[name] = { ...(await paired(s.rounds, mine, () => w.time(theirs, 1))), points: blocks[block].length, against };
+    };
+    await compare('pgd20', 'PyTorch', 'pgd', ours(() => void pgd(net, x('pgd'), y('pgd'), { eps: EPS, stepSize: EPS / 4, steps: 20 })), 'torch:pgd20');
+    await compare('apgd-ce', 'PyTorch', 'apgd-ce', stage('apgd-ce'), 'torch:apgd-ce');
+    if (process.env.CFA_AUTOATTACK_DIR) for (const k of STAGES) await compare(`${k} (reference package)`, 'reference AutoAttack', k, stage(k), `ref:${k}`);
+
+    const result = {
+      host,
+      threads: getNumThreads(),
+      libtorch: torchVersion(),
+      model: `SmallCNN, AT (ε ${EPS}, PGD-10) on ${s.train.perClass} Fashion-MNIST images per class, ${s.train.epochs} epochs`,
+      clean_accuracy: Number((correct.length / labels.length).toFixed(4)),
+      robust_after_apgd_ce: Number((robustIds.length / probe.length).toFixed(4)),
+      budgets: { eps: EPS, nIter: s.nIter, nQueries: s.nQueries, nTargetClasses: 9 },
+      reference_package: process.env.CFA_AUTOATTACK_DIR ?? null,
+      stages: results,
+    };
+    if (!opts.json) {
+      console.log(`attacks: ${hostLine(host)}`);
+      console.log(`  ${result.model}: clean ${(100 * result.clean_accuracy).toFixed(1)}%, robust after APGD-CE ${(100 * result.robust_after_apgd_ce).toFixed(1)}% (ε ${EPS}, ${s.nIter} iterations, ${s.nQueries} queries)`);
+      for (const [name, r] of Object.entries(results)) console.log(`  ${name.padEnd(28)} ${String(r.points).padStart(4)} points: ours ${r.ours_s}s, ${r.against} ${r.torch_s}s, ${ratioText(r)}`);
+      if (!process.env.CFA_AUTOATTACK_DIR) console.log('  (set CFA_AUTOATTACK_DIR to a copy of the reference AutoAttack package to time its stages too)');
+    }
+    return result;
+  } finally {
+    torch?.close();
+    for (const t of kept) t.dispose();
+    net.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
-  return result;
 }

@@ -6,4 +6,6 @@ export * as data from './data';
 export * as attacks from './attacks';
 export * as training from './training';
 export * as evaluation from './evaluation';
+export * as metrics from './metrics';
+export * as formats from './formats';
 export { UserError } from './errors';

@@ -8,9 +8,9 @@ import { selectBalanced } from '../evaluation/select';
 import { formatEps, formatEvalTable } from '../evaluation/table';
 import { ImageDataset, imageSize, loadDataset } from '../data';
 import { UserError } from '../errors';
-import { ARCHS, Module, createModel, loadCheckpoint, readSafetensors, writeFileAtomic } from '../nn';
+import { RunConfig, writeFileAtomic } from '../formats';
+import { ARCHS, Module, createModel, loadCheckpoint, readSafetensors } from '../nn';
 import { prepareData } from '../training/data-setup';
-import { RunConfig } from '../training/run-format';
 import { commonOptions, parseFlags, parseInteger, parseNumber } from './args';
 
 export const summary = 'class-wise robustness under AutoAttack or PGD (per-class table and JSON)';

@@ -6,8 +6,8 @@ import { pgd } from '../attacks/pgd';
 import { Norm } from '../attacks/project';
 import { UserError } from '../errors';
 import { Module } from '../nn';
-import { EvalResult } from '../training/run-format';
-import { classwiseMetrics } from './metrics';
+import { EvalResult } from '../formats';
+import { classwiseMetrics } from '../metrics';
 import { checkNumClasses, checkProbabilities, checkRandomized, checkSquare, checkZeroGradients } from './sanity';
 
 export const EVAL_ATTACKS = ['aa', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab', 'fab-t', 'square', 'pgd'] as const;

@@ -10,7 +10,7 @@ import { checkpointFile } from './checkpoints';
 import { ConfigInput } from './config';
 import { mergeInputs, resolveConfig } from './defaults';
 import { presetInputs } from './presets';
-import { SplitAccuracy } from './run-format';
+import { SplitAccuracy } from '../formats';
 import { bestRecord, classTable } from './summary';
 import { TrainRunResult, trainRun } from './train-run';
 import { evaluateSplit } from './validate';

@@ -1,7 +1,7 @@
 // The training configuration: its fields, their types and documentation, and the checks applied to user input
 // (config files, presets, flags) before any work starts. Every error names the source and the field.
 import { UserError } from '../errors';
-import { RunConfig, RunCore } from './run-format';
+import { RunConfig, RunCore } from '../formats';
 
 export const METHODS = ['at', 'trades', 'fat', 'frl', 'mart'] as const;
 export type Method = (typeof METHODS)[number];

@@ -1,7 +1,7 @@
 // Adversarial training with class-wise calibration (CFA, CVPR 2023).
 //
 //   const pending = resolveConfig(mergeInputs(...presetInputs(['quick-fmnist']), { method: 'trades', cfa: 'all' }), version);
-//   const { cfg, records } = await trainRun(pending, { runDir: 'runs/x' });   // writes run-format.ts's directory
+//   const { cfg, records } = await trainRun(pending, { runDir: 'runs/x' });   // writes the directory of formats/run.ts
 //
 // - Base trainers (one file each): at.ts (PGD-AT), trades.ts (eq. 8 normalised or original), fat.ts (both early-stop
 //   semantics), frl.ts (reweight / remargin / both), mart.ts.
@@ -10,7 +10,7 @@
 // - Pipeline: train-epoch.ts (loss, SGD step, train robust accuracy from the loss's own logits), validate.ts (clean +
 //   PGD per class, eval mode), selection.ts, checkpoints.ts, run-state.ts (atomic resume state), run-log.ts, guards.ts.
 // - Configuration: config.ts (fields and checks), defaults.ts (paper vs official profile), presets.ts, config-file.ts.
-export * from './run-format';
+export * from '../formats';
 export { METHODS, TRADES_FAMILY, FIELDS, checkInput, parseCfaList } from './config';
 export type { TrainConfig, Method, CfaSwitches, ConfigInput } from './config';
 export { resolveConfig, mergeInputs } from './defaults';

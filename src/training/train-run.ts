@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { manualSeed, resolveDevice, setNumThreads } from '../engine';
 import { UserError } from '../errors';
-import { Module, SGD, createModel, learningRate, loadCheckpoint, writeFileAtomic } from '../nn';
+import { EpochRecord, SplitAccuracy, writeFileAtomic } from '../formats';
+import { Module, SGD, createModel, learningRate, loadCheckpoint } from '../nn';
 import { epochSettings } from './calibration';
 import { saveRunCheckpoint } from './checkpoints';
 import { TrainConfig } from './config';
@@ -15,7 +16,6 @@ import { fawaUpdate } from './fawa';
 import { FrlOptions, FrlState, frlInitialState, frlUpdate } from './frl';
 import { DivergenceError, checkWeights } from './guards';
 import { appendRecord, reconcileLog } from './run-log';
-import { EpochRecord, SplitAccuracy } from './run-format';
 import { RunState, loadState, saveState } from './run-state';
 import { Averaged, BestSoFar, beatsBest, selectionIndex } from './selection';
 import { formatEpochLine } from './summary';
@@ -82,7 +82,7 @@ function disposeModels(m: Models): void {
 
 /**
  * Trains per `pending` (or resumes the run in opts.runDir) and returns the resolved configuration and the epoch
- * records. Writes config.json, log.jsonl, state/ and checkpoints/ (run-format.ts). A diverging run stops with a
+ * records. Writes config.json, log.jsonl, state/ and checkpoints/ (src/formats/run.ts). A diverging run stops with a
  * DivergenceError; the previous epoch's state and checkpoints are kept.
  */
 export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Promise<TrainRunResult> {

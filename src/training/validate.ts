@@ -4,7 +4,7 @@ import { pgd } from '../attacks/pgd';
 import { ImageDataset, batches } from '../data';
 import { Module } from '../nn';
 import { classCounter, countBatch, splitAccuracy } from './class-accuracy';
-import { SplitAccuracy } from './run-format';
+import { SplitAccuracy } from '../formats';
 
 export interface EvalOptions {
   eps: number;

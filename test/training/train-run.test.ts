@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tidy } from '../../src/engine';
 import { readSafetensors } from '../../src/nn';
-import { EpochRecord } from '../../src/training/run-format';
+import { EpochRecord } from '../../src/formats';
 import { assertClose } from '../helpers/assert-close';
 import { writeTinyIdx } from './idx-fixture';
 

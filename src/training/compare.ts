@@ -91,7 +91,7 @@ export async function compareAtCfa(o: CompareOptions): Promise<CompareSide[]> {
     print(classTable(cfg.classNames, sides.map((s) => ({ title: s.label, acc: s[split] }))));
   }
   const unaccepted = sides.filter((s) => s.label === 'AT+CFA' && s.which === 'model');
-  if (unaccepted.length) print(`(FAWA accepted no epoch: every worst-class validation robust accuracy was below the threshold ${unaccepted[0].run.cfg.fawaThreshold}; AT+CFA shows the CCM model.)`);
+  if (unaccepted.length) print(`(FAWA accepted no epoch: every worst-class validation robust accuracy was below the threshold ${unaccepted[0].run.cfg.fawa.threshold}; AT+CFA shows the CCM model.)`);
   const worst = (a: SplitAccuracy) => cfg.classNames[a.robustPerClass.indexOf(a.worstRobust)];
   print(`\nWorst class (test, robust): ${sides.map((s) => `${s.label} ${(100 * s.test.worstRobust).toFixed(1)}% (${worst(s.test)})`).join(' vs ')}.`);
   return sides;

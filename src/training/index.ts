@@ -9,11 +9,12 @@
 //   ema.ts baseline; the epoch's class-wise settings come from calibration.ts.
 // - Pipeline: train-epoch.ts (loss, SGD step, train robust accuracy from the loss's own logits), validate.ts (clean +
 //   PGD per class, eval mode), selection.ts, checkpoints.ts, run-state.ts (atomic resume state), run-log.ts, guards.ts.
-// - Configuration: config.ts (fields and checks), defaults.ts (paper vs official profile), presets.ts, config-file.ts.
+// - Configuration: config.ts (the settings schema: types, docs, ranges, default rules), defaults.ts (resolution and
+//   combination checks), presets.ts, config-file.ts.
 export * from '../formats';
-export { METHODS, TRADES_FAMILY, FIELDS, checkInput, parseCfaList } from './config';
-export type { TrainConfig, Method, CfaSwitches, ConfigInput } from './config';
-export { resolveConfig, mergeInputs } from './defaults';
+export { METHODS, TRADES_FAMILY, TRAIN_SCHEMA, checkInput, parseCfaList } from './config';
+export type { TrainConfig, TrainSettings, Method, CfaSwitches, ConfigInput } from './config';
+export { resolveConfig, mergeInputs, upgradeConfig } from './defaults';
 export type { PendingConfig } from './defaults';
 export { PRESETS, presetInputs } from './presets';
 export { readConfigFile } from './config-file';

@@ -13,7 +13,7 @@ import { RunData, completeConfig, prepareData } from './data-setup';
 import { PendingConfig } from './defaults';
 import { emaUpdate } from './ema';
 import { fawaUpdate } from './fawa';
-import { FrlOptions, FrlState, frlInitialState, frlUpdate } from './frl';
+import { FrlState, frlInitialState, frlUpdate } from './frl';
 import { DivergenceError, checkWeights } from './guards';
 import { appendRecord, reconcileLog } from './run-log';
 import { RunState, loadState, saveState } from './run-state';
@@ -42,10 +42,6 @@ export interface TrainRunResult {
 
 export function configFile(runDir: string): string {
   return path.join(runDir, 'config.json');
-}
-
-function frlOptions(c: TrainConfig): FrlOptions {
-  return { variant: c.frlVariant, tauNat: c.frlTauNat, tauBndy: c.frlTauBndy, rate1: c.frlRate1, rate2: c.frlRate2, lim: c.frlLim, marginMax: c.frlMarginMax, halveEvery: c.frlHalveEvery };
 }
 
 /** Refuses to start a new run over an existing one, and to resume a folder that holds none. */
@@ -107,7 +103,7 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
       state = loaded;
       log(`resuming ${runDir} after epoch ${loaded.epoch + 1}/${cfg.epochs}`);
     } else {
-      const frl = cfg.method === 'frl' ? frlInitialState(cfg.numClasses, frlOptions(cfg)) : undefined;
+      const frl = cfg.method === 'frl' ? frlInitialState(cfg.numClasses, cfg.frl) : undefined;
       // FRL sets its multipliers from the current model's validation before every epoch, the first included.
       const lastValid = frl ? evaluateSplit(m.model, data.valid, evalOpts) : emptyAccuracy(cfg.numClasses);
       state = { epoch: -1, trainRobustPerClass: [], lastValid, frl, best: {} };
@@ -142,7 +138,7 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
   const t0 = performance.now();
   const lr = learningRate(cfg.lrSchedule === 'piecewise' ? { kind: 'piecewise', milestones: cfg.lrMilestones, gamma: cfg.lrGamma } : cfg.lrSchedule === 'cosine' ? { kind: 'cosine', minLr: 0 } : { kind: 'constant' }, epoch, cfg.lr, cfg.epochs);
   m.optimizer.lr = lr;
-  const frl: FrlState | undefined = prev.frl ? frlUpdate(prev.frl, prev.lastValid, epoch + 1, frlOptions(cfg)) : undefined;
+  const frl: FrlState | undefined = prev.frl ? frlUpdate(prev.frl, prev.lastValid, epoch + 1, cfg.frl) : undefined;
   const previousT = epoch > 0 ? prev.trainRobustPerClass : undefined;
   const settings = epochSettings(cfg, epoch, previousT, frl);
 
@@ -150,8 +146,8 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
   checkWeights(m.model, epoch);
 
   const validModel = evaluateSplit(m.model, data.valid, evalOpts);
-  const emaUpdated = m.ema ? emaUpdate(m.ema, m.model, epoch, { decay: cfg.emaDecay, begin: cfg.emaBegin }) : false;
-  const fawaUpdated = m.fawa ? fawaUpdate(m.fawa, m.model, validModel.worstRobust, epoch, { decay: cfg.fawaDecay, threshold: cfg.fawaThreshold, begin: cfg.fawaBegin }) : false;
+  const emaUpdated = m.ema ? emaUpdate(m.ema, m.model, epoch, cfg.ema) : false;
+  const fawaUpdated = m.fawa ? fawaUpdate(m.fawa, m.model, validModel.worstRobust, epoch, cfg.fawa) : false;
   // An average that did not change keeps last epoch's evaluation.
   const averaged = (split: 'valid' | 'test', ds: RunData['valid']) => {
     const out: { ema?: SplitAccuracy; fawa?: SplitAccuracy } = {};

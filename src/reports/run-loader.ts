@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../errors';
 import { EpochRecord, EvalResult, RunConfig, SplitAccuracy } from '../formats';
+import { upgradeConfig } from '../training/defaults';
 
 export interface LoadedEval {
   file: string;
@@ -96,7 +97,7 @@ function checkConfig(raw: unknown, file: string): RunConfig {
   c.number(o.epochs, 'epochs');
   c.number(o.seed, 'seed');
   if (o.beta !== undefined) c.number(o.beta, 'beta');
-  return o as unknown as RunConfig;
+  return upgradeConfig(o) as unknown as RunConfig;
 }
 
 function checkSplit(c: Checker, v: unknown, field: string, k: number): SplitAccuracy {

@@ -81,6 +81,6 @@ export function flagHelp(schema: Schema): string[] {
 export function settingHelp(schema: Schema): string[] {
   return settingRows(schema).map((r) => {
     const d = r.defaults.paper === r.defaults.official ? r.defaults.paper : `${r.defaults.paper}; official ${r.defaults.official}`;
-    return `  ${(r.path + (r.flat ? ` (${r.flat})` : '')).padEnd(34)} ${r.doc} [${r.range}]${d ? ` default ${d}` : ''}`;
+    return `  ${(r.path + (r.flat ? ` (${r.flat})` : '')).padEnd(38)} ${r.doc} [${r.range}]${d ? ` default ${d}` : ''}`;
   });
 }

@@ -44,10 +44,12 @@ export function byProfile<T>(r: Record<Profile, T | Rule<T>>): Rule<T> {
 
 /** A value per method (or per dataset, …): `key` names the setting it is looked up by. */
 export function byKey<T>(key: string, label: (k: string) => string, table: Record<string, T>, otherwise?: T): Rule<T> {
-  const words = Object.entries(table).map(([k, v]) => `${label(k)} ${show(v)}`);
+  const byValue = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(table)) byValue.set(show(v), [...(byValue.get(show(v)) ?? []), label(k)]);
+  const words = [...byValue].map(([v, keys]) => `${keys.join(', ')} ${v}`);
   return {
     value: (c) => (c[key] in table ? table[c[key]] : (otherwise as T)),
-    text: () => `${words.join(', ')}${otherwise !== undefined ? `, else ${show(otherwise)}` : ''}`,
+    text: () => `${words.join('; ')}${otherwise !== undefined ? `; else ${show(otherwise)}` : ''}`,
   };
 }
 

@@ -5,9 +5,9 @@ import * as path from 'path';
 import { findSpec } from '../data/catalog';
 import { UserError } from '../errors';
 import { RunConfig, RunCore } from '../formats';
-import { ARCHS, isModelPlugin } from '../nn';
+import { ARCHS, isModelPlugin } from '../nn/models/names';
 import * as schema from '../schema';
-import { At, Infer, Input, Resolved, bool, byKey, byProfile, choice, custom, fail, frac, group, int, integers, is, num, ofEpochs, rule, str } from '../schema';
+import { At, Infer, Input, Resolved, bool, byKey, byProfile, choice, custom, fail, frac, group, int, integers, num, ofEpochs, rule, str } from '../schema';
 
 export const METHODS = ['at', 'trades', 'fat', 'frl', 'mart'] as const;
 export type Method = (typeof METHODS)[number];
@@ -94,7 +94,7 @@ export const TRAIN_SCHEMA = {
   }),
   method: choice('base trainer', METHODS, { default: 'at', flag: 'method', arg: 'NAME' }),
   cfa: custom('CFA parts: {ccm, ccr, fawa, ema} booleans, or a list such as "ccm,ccr,fawa", "all", "none"', 'ccm,ccr,fawa,ema | all | none', checkCfa, (t) => t, {
-    default: is({}),
+    default: rule<CfaInput>('none', () => ({})),
     flag: 'cfa',
     arg: 'LIST',
     merge: (a: CfaInput, b: CfaInput) => ({ ...a, ...b }),

@@ -2,13 +2,13 @@
 import { UserError } from '../../errors';
 import { Normalized } from '../layers';
 import { Module } from '../module';
-import { createPluginNetwork, isModelPlugin } from './plugin';
+import { isModelPlugin } from './names';
+import { createPluginNetwork } from './plugin';
 import { PreActResNet18 } from './preact-resnet18';
 import { SmallCNN } from './small-cnn';
 import { WideResNet } from './wide-resnet';
 
-export const ARCHS = ['prn18', 'wrn34-10', 'smallcnn'] as const;
-export type Arch = (typeof ARCHS)[number];
+import { ARCHS } from './names';
 
 export interface ModelSpec {
   arch: string;
@@ -43,5 +43,7 @@ export function createModel(s: ModelSpec & { mean: number[]; std: number[]; chan
 }
 
 export { PreActResNet18, SmallCNN, WideResNet };
-export { PLUGIN_LIBRARY, isModelPlugin, loadPlugin, pluginFunction } from './plugin';
+export { ARCHS, isModelPlugin } from './names';
+export type { Arch } from './names';
+export { PLUGIN_LIBRARY, loadPlugin, pluginFunction } from './plugin';
 export type { ModelFactory, ModelPluginSpec } from './plugin';

@@ -21,11 +21,6 @@ export const PLUGIN_LIBRARY = { engine, nn: { ...modules, ...layers } };
 
 export type ModelFactory = (spec: ModelPluginSpec, cfa: typeof PLUGIN_LIBRARY) => Module;
 
-/** Whether an architecture names a plug-in file rather than a built-in network. */
-export function isModelPlugin(arch: string): boolean {
-  return /\.(c?js)$/i.test(arch);
-}
-
 /** Loads a plug-in module (CommonJS); errors name the file and what was expected. */
 export function loadPlugin(file: string, what: string): Record<string, unknown> | ((...a: unknown[]) => unknown) {
   const abs = path.resolve(file);

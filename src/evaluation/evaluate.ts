@@ -3,7 +3,7 @@
 import { Tensor, manualSeed, noGrad, tidy } from '../engine';
 import { AAAttack, AAProgress, AAVersion, aaPlan, autoAttack } from '../attacks/autoattack';
 import { pgd } from '../attacks/pgd';
-import { Norm } from '../attacks/project';
+import { Norm, perSample, project } from '../attacks/project';
 import { UserError } from '../errors';
 import { Module } from '../nn';
 import { EvalResult } from '../formats';
@@ -13,8 +13,14 @@ import { checkNumClasses, checkProbabilities, checkRandomized, checkSquare, chec
 export const EVAL_ATTACKS = ['aa', 'apgd-ce', 'apgd-dlr', 'apgd-t', 'fab', 'fab-t', 'square', 'pgd'] as const;
 export type EvalAttack = (typeof EVAL_ATTACKS)[number];
 
+/** An attack given by the user (e.g. a plug-in file): adversarial examples for a batch, inside the threat model. */
+export interface UserAttack {
+  name: string;
+  run(model: Module, x: Tensor, y: Tensor, o: { eps: number; norm: Norm; steps?: number; stepSize?: number; restarts?: number; seed: number }): Tensor;
+}
+
 export interface EvaluateOptions {
-  attack: EvalAttack;
+  attack: EvalAttack | UserAttack;
   /** AutoAttack version for attack 'aa' (default 'standard'). */
   version?: Exclude<AAVersion, 'custom'>;
   norm: Norm;
@@ -47,6 +53,7 @@ export interface EvaluationCore {
 
 /** The attacks an EvalAttack runs, for the class-count check. */
 function attackList(o: EvaluateOptions): string[] {
+  if (typeof o.attack === 'object') return [o.attack.name];
   if (o.attack === 'aa') return aaPlan(o.version ?? 'standard').map((c) => c.attack);
   return [o.attack];
 }
@@ -58,6 +65,7 @@ function impossible(numClasses: number): AAAttack[] {
 
 /** Name recorded in the result: the attack, its version or steps, and any reduced budget. */
 function attackName(o: EvaluateOptions): string {
+  if (typeof o.attack === 'object') return o.attack.name;
   const base = o.attack === 'aa' ? `aa-${o.version ?? 'standard'}` : o.attack === 'pgd' ? `pgd-${o.steps ?? 20}${(o.restarts ?? 1) > 1 ? `x${o.restarts}` : ''}` : o.attack;
   const reduced = [o.nIter !== undefined ? `nIter=${o.nIter}` : '', o.nQueries !== undefined ? `nQueries=${o.nQueries}` : ''].filter(Boolean);
   return reduced.length ? `${base}(${reduced.join(',')})` : base;
@@ -78,17 +86,28 @@ function modelFlags(model: Module, x: Tensor, y: Tensor, numClasses: number, o: 
   });
 }
 
-/** PGD over all points in batches (eval mode, generator seeded once with o.seed), reporting per-point predictions. */
-function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: number): { cleanPred: number[]; advPred: number[] } {
+/**
+ * A single attack (PGD or a user's) over all points in batches (eval mode, generator seeded once with o.seed),
+ * reporting per-point predictions. A user attack's points are projected onto the threat model, and flagged when they
+ * left it.
+ */
+function runBatched(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: number, attack: (xb: Tensor, yb: Tensor) => Tensor, flags: string[]): { cleanPred: number[]; advPred: number[] } {
   manualSeed(o.seed ?? 0);
   const cleanPred: number[] = [];
   const advPred: number[] = [];
+  let outside = false;
   for (let i = 0; i < x.shape[0]; i += bs) {
     tidy(() => {
       const xb = x.slice(0, i, i + bs);
       const yb = y.slice(0, i, i + bs);
       const clean = noGrad(() => model.forward(xb).argmax(1));
-      const xa = pgd(model, xb, yb, { eps: o.eps, stepSize: o.stepSize ?? o.eps / 4, steps: o.steps ?? 20, norm: o.norm, restarts: o.restarts ?? 1 });
+      const raw = attack(xb, yb);
+      let xa = raw;
+      if (typeof o.attack === 'object') {
+        if (!(raw instanceof Tensor) || !sameShape(raw.shape, xb.shape)) throw new UserError(`attack ${o.attack.name}: returned ${raw instanceof Tensor ? `a tensor of shape [${raw.shape.join(', ')}]` : String(raw)}, expected a tensor of shape [${xb.shape.join(', ')}]`);
+        xa = project(raw.detach(), xb, perSample(o.eps, xb), o.norm);
+        outside ||= xa.sub(raw).abs().amax().item() > 1e-6;
+      }
       const adv = noGrad(() => model.forward(xa).argmax(1));
       // A point misclassified when clean counts as non-robust with its clean prediction (as in AutoAttack).
       const c = clean.toArray();
@@ -96,10 +115,13 @@ function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: num
       cleanPred.push(...c);
       advPred.push(...adv.toArray().map((p, k) => (c[k] !== labels[k] ? c[k] : p)));
     });
-    o.onProgress?.({ attack: 'pgd', batch: Math.floor(i / bs) + 1, batches: Math.ceil(x.shape[0] / bs), robustAccuracy: NaN, seconds: 0 });
+    o.onProgress?.({ attack: attackList(o)[0], batch: Math.floor(i / bs) + 1, batches: Math.ceil(x.shape[0] / bs), robustAccuracy: NaN, seconds: 0 });
   }
+  if (outside) flags.push(`attack ${attackList(o)[0]}: returned points outside the ${o.norm} ε-ball or [0,1]; they were projected back`);
   return { cleanPred, advPred };
 }
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Attacks (x, y) with the model in eval mode (its mode is restored) and returns per-point clean and adversarial
@@ -112,13 +134,19 @@ export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClass
   model.eval();
   try {
     const flags = modelFlags(model, x, y, numClasses, o, bs);
-    if (o.attack === 'pgd') {
-      const r = runPgd(model, x, y, o, bs);
+    const user = typeof o.attack === 'object' ? o.attack : undefined;
+    if (user || o.attack === 'pgd') {
+      const settings = { eps: o.eps, norm: o.norm, steps: o.steps, stepSize: o.stepSize, restarts: o.restarts, seed: o.seed ?? 0 };
+      const attack = user
+        ? (xb: Tensor, yb: Tensor) => user.run(model, xb, yb, settings)
+        : (xb: Tensor, yb: Tensor) => pgd(model, xb, yb, { eps: o.eps, stepSize: o.stepSize ?? o.eps / 4, steps: o.steps ?? 20, norm: o.norm, restarts: o.restarts ?? 1 });
+      const r = runBatched(model, x, y, o, bs, attack, flags);
       return { ...r, flags, seconds: (Date.now() - t0) / 1000, complete: true, attackName: attackName(o) };
     }
-    const version: AAVersion = o.attack === 'aa' ? (o.version ?? 'standard') : 'custom';
+    const named = o.attack as Exclude<EvalAttack, 'pgd'>;
+    const version: AAVersion = named === 'aa' ? (o.version ?? 'standard') : 'custom';
     const skip = impossible(numClasses);
-    if (o.attack !== 'aa' && skip.includes(o.attack as AAAttack)) throw new UserError(`--attack ${o.attack}: its DLR loss needs at least ${o.attack === 'apgd-t' ? 4 : 3} classes, the data has ${numClasses}`);
+    if (named !== 'aa' && skip.includes(named as AAAttack)) throw new UserError(`--attack ${named}: its DLR loss needs at least ${named === 'apgd-t' ? 4 : 3} classes, the data has ${numClasses}`);
     const skipped = attackList(o).filter((a) => skip.includes(a as AAAttack));
     if (skipped.length) flags.push(`skipped: ${skipped.join(', ')} cannot run with ${numClasses} classes and were left out of the ensemble`);
     const r = autoAttack(model, x, y, {
@@ -126,7 +154,7 @@ export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClass
       norm: o.norm,
       eps: o.eps,
       version,
-      attacks: o.attack === 'aa' ? undefined : [o.attack as AAAttack],
+      attacks: named === 'aa' ? undefined : [named as AAAttack],
       seed: o.seed ?? 0,
       batchSize: bs,
       nIter: o.nIter,

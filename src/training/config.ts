@@ -57,7 +57,7 @@ export function canonicalDataset(name: string): string {
 }
 
 /** A built-in architecture name, or a model plug-in file (made absolute so that resume and eval find it). */
-function checkArch(v: unknown, at: At): string {
+export function checkArch(v: unknown, at: At): string {
   if (typeof v !== 'string' || v.length === 0) fail(at, `one of ${ARCHS.join(', ')} or a model plug-in file (.js)`, v);
   if (isModelPlugin(v)) return path.resolve(v);
   if (!(ARCHS as readonly string[]).includes(v) && v !== 'preactresnet18') fail(at, `one of ${ARCHS.join(', ')} or a model plug-in file (.js)`, v);

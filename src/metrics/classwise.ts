@@ -1,10 +1,11 @@
-// Class-wise accuracy metrics (docs/methods.md#metrics, paper §5.1): per-class accuracy, the worst class, the mean of
+// Class-wise accuracy metrics (paper §5.1): per-class accuracy, the worst class, the mean of
 // the worst ⌈0.2K⌉ classes, the population variance and standard deviation across classes, and the confusion matrix.
 // The one implementation used by training (validation records), evaluation (EvalResult) and reports (tables).
 //
 // A class with no points has accuracy NaN (written null in JSON). It is left out of the worst class, the worst-k%
 // mean, the variance and the standard deviation, where K counts only the classes that have points; those summaries
 // are NaN when no class has points. Overall accuracy counts points, so an empty class does not change it.
+import type { EvalResult, SplitAccuracy } from '../formats';
 
 /** correct_k / n_k per class; NaN for a class with no points. */
 export function perClassAccuracy(correct: readonly number[], n: readonly number[]): number[] {
@@ -67,23 +68,12 @@ export function classCounts(labels: ArrayLike<number>, pred: ArrayLike<number>, 
   return { n, correct };
 }
 
-export interface ClasswiseMetrics {
-  n: number;
-  nPerClass: number[];
-  clean: number;
-  robust: number;
-  cleanPerClass: number[];
-  robustPerClass: number[];
-  worstClassClean: number;
-  worstClassRobust: number;
-  /** Mean robust accuracy of the ⌈0.2K⌉ worst classes. */
-  worst20Robust: number;
-  /** Population variance of the per-class robust accuracy, and its square root. */
-  classwiseVariance: number;
-  classwiseStd: number;
-  /** confusion[y][p]: points of class y predicted p under attack. */
-  confusion: number[][];
-}
+/** The per-split record of the run format, with the worst classes, worst 20%, variance, std and confusion of EvalResult. */
+export type ClasswiseMetrics = Omit<SplitAccuracy, 'worstRobust' | 'worstClean'> &
+  Pick<EvalResult, 'worstClassClean' | 'worstClassRobust' | 'worst20Robust' | 'classwiseVariance' | 'confusion'> & {
+    /** Population standard deviation of the per-class robust accuracy. */
+    classwiseStd: number;
+  };
 
 /**
  * Metrics from labels, clean predictions and predictions under attack (a point is robust when its prediction under

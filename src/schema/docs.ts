@@ -73,7 +73,7 @@ export function flagHelp(schema: Schema): string[] {
       const f = entries(schema).find((e) => e.path === r.path)!.field;
       const left = `--${r.flag}${f.arg ? ` ${f.arg}` : ''}`;
       const d = r.defaults.paper === r.defaults.official ? r.defaults.paper : `${r.defaults.paper}; official profile ${r.defaults.official}`;
-      return `  ${left.padEnd(22)} ${r.doc}${d ? ` (default ${d})` : ''}`;
+      return `  ${left.padEnd(22)} ${r.doc}${d && !(f.boolean && d === 'false') ? ` (default ${d})` : ''}`;
     });
 }
 

@@ -1,7 +1,7 @@
 // Reading settings against a schema: checking partial inputs (nested, dotted "fawa.threshold", or the old flat
 // "fawaThreshold"), merging them in order, filling in defaults, and upgrading old flat records.
 import { UserError } from '../errors';
-import { At, Field, Group, Infer, Schema } from './fields';
+import { Field, Group, Infer, Schema } from './fields';
 import { Resolved } from './rules';
 
 /** A checked partial input: nested like the schema. */
@@ -132,5 +132,3 @@ export function parseSetting(schema: Schema, text: string, parseValue: (s: strin
   const field = text.slice(0, eq).trim();
   return checkInput(schema, { [field]: parseValue(text.slice(eq + 1)) }, `--set ${field}`);
 }
-
-export type { At };

@@ -1,6 +1,7 @@
 // Adversarial training with class-wise calibration (CFA, CVPR 2023).
 //
-//   const pending = resolveConfig(mergeInputs(...presetInputs(['quick-fmnist']), { method: 'trades', cfa: 'all' }), version);
+//   const input = checkInput({ method: 'trades', cfa: 'all', fawa: { threshold: 0.1 } }, 'my settings');
+//   const pending = resolveConfig(mergeInputs(...presetInputs(['quick-fmnist']), input), version);
 //   const { cfg, records } = await trainRun(pending, { runDir: 'runs/x' });   // writes the directory of formats/run.ts
 //
 // - Base trainers (one file each): at.ts (PGD-AT), trades.ts (eq. 8 normalised or original), fat.ts (both early-stop

@@ -1,7 +1,7 @@
 // The kinds of setting a schema declares: each field has a one-line doc, the values it accepts (checked, with a
 // one-line error naming the field), how a command-line flag's text is read, and its default rule.
 import { UserError } from '../errors';
-import { Resolved, Rule, is } from './rules';
+import { Resolved, Rule, asRule } from './rules';
 
 /** Where a value comes from, for error messages: the source (a file, a preset, "--set", "--eps") and the field as given. */
 export interface At {
@@ -70,11 +70,9 @@ export interface Extra<T> {
 
 type Made<T, E extends Extra<T>> = Field<T, E extends { optional: true } ? true : E extends { default: unknown } ? false : true>;
 
-const isRule = <T>(d: T | Rule<T | undefined>): d is Rule<T | undefined> => d !== null && typeof d === 'object' && 'value' in (d as object) && 'text' in (d as object);
-
 function make<T, E extends Extra<T>>(doc: string, range: string, check: Field<T>['check'], fromText: Field<T>['fromText'], e: E): Made<T, E> {
   const d = e.default;
-  const rule: Rule<T | undefined> | undefined = d === undefined ? undefined : isRule(d) ? d : is<T | undefined>(d as T);
+  const rule = d === undefined ? undefined : asRule<T | undefined>(d);
   return { node: 'field', doc, range, check, fromText, default: rule, optional: (d === undefined || e.optional === true) as never, flag: e.flag, arg: e.arg, alias: e.alias, merge: e.merge, finish: e.finish };
 }
 

@@ -23,7 +23,10 @@ export function show(v: unknown): string {
   return String(v);
 }
 
-const lift = <T>(r: T | Rule<T>): Rule<T> => (r !== null && typeof r === 'object' && 'value' in (r as object) && 'text' in (r as object) ? (r as Rule<T>) : is(r as T));
+/** A rule as it is, or a constant made into one. */
+export function asRule<T>(r: T | Rule<T>): Rule<T> {
+  return r !== null && typeof r === 'object' && 'value' in (r as object) && 'text' in (r as object) ? (r as Rule<T>) : is(r as T);
+}
 
 /** A constant. */
 export function is<T>(v: T): Rule<T> {
@@ -37,8 +40,8 @@ export function rule<T>(text: string, value: (c: Resolved) => T): Rule<T> {
 
 /** Different rules under the 'paper' and 'official' profiles. */
 export function byProfile<T>(r: Record<Profile, T | Rule<T>>): Rule<T> {
-  const p = lift(r.paper);
-  const o = lift(r.official);
+  const p = asRule(r.paper);
+  const o = asRule(r.official);
   return { value: (c) => (c.profile === 'official' ? o : p).value(c), text: (profile) => (profile === 'official' ? o : p).text(profile) };
 }
 

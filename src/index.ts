@@ -7,4 +7,6 @@ export * as attacks from './attacks';
 export * as training from './training';
 export * as evaluation from './evaluation';
 export * as distributed from './distributed';
+export * as metrics from './metrics';
+export * as formats from './formats';
 export { UserError } from './errors';

@@ -2,101 +2,62 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Tensor, dispose, resolveDevice, setNumThreads, tensor, tidy } from '../engine';
-import { AA_DEFAULTS } from '../attacks/autoattack';
-import { EVAL_ATTACKS, EvalAttack, EvaluateOptions, buildEvalResult, evaluateRobustness } from '../evaluation/evaluate';
+import { EvalAttack, EvaluateOptions, buildEvalResult, evaluateRobustness } from '../evaluation/evaluate';
 import { checkEpsMonotone } from '../evaluation/sanity';
 import { selectBalanced } from '../evaluation/select';
 import { formatEps, formatEvalTable } from '../evaluation/table';
+import { ImageDataset, imageSize, loadDataset } from '../data';
+import { UserError } from '../errors';
+import { RunConfig, writeFileAtomic } from '../formats';
+import { Module, createModel, loadCheckpoint, readSafetensors } from '../nn';
+import { dataOptions, prepareData } from '../training/data-setup';
 import { robustBenchInfo } from '../evaluation/robustbench-format';
 import { eventFileName, writeEventFile } from '../training/event-file';
 import { evalScalars, tbDir } from '../training/tb-scalars';
-import { ImageDataset, imageSize, loadDataset } from '../data';
 import { Collective } from '../distributed/group';
-import { UserError } from '../errors';
-import { ARCHS, Module, createModel, loadCheckpoint, readSafetensors, writeFileAtomic } from '../nn';
-import { dataOptions, prepareData } from '../training/data-setup';
-import { RunConfig } from '../training/run-format';
-import { commonOptions, parseFlags, parseInteger, parseNumber } from './args';
 import { DISTRIBUTED_HELP, asRank, distributedOptions, launchIfAsked } from './distributed';
+import { Infer, flagHelp, resolveInput } from '../schema';
+import { parseFlags } from './args';
+import { EVAL_SCHEMA } from './eval-settings';
+import { flagInputs, schemaOptions } from './options';
+import { isAttackPlugin, loadAttackPlugin } from './plugins';
 
 export const summary = 'class-wise robustness under AutoAttack or PGD (per-class table and JSON)';
 
-const HELP = `usage: cfa eval --model CKPT.safetensors --arch ARCH --data NAME [options]
+function help(): string {
+  return `usage: cfa eval --model CKPT.safetensors --arch ARCH --data NAME [options]
        cfa eval --model RUN_DIR [--which model|ema|fawa[-best|-last]] [options]
 
 Evaluates clean and robust accuracy, overall and per class, on the first --n test points (class-balanced: each class
 gets ⌊n/K⌋ of its first images in dataset order, the first n mod K classes one more, and classes with too few images
 pass their slots on). The model runs in eval mode on [0,1] images; normalisation constants come from the run's
 config.json, else the checkpoint's metadata, else the dataset. PyTorch state dicts saved as safetensors with the bare
-network's key names load directly.
+network's key names load directly. --arch and --attack also take plug-in files (see examples/).
 
 options:
-  --model PATH            checkpoint file, or a run directory (uses RUN_DIR/checkpoints/<which>.safetensors and reads
-                          --arch/--data from RUN_DIR/config.json)
-  --which NAME            model, ema or fawa, optionally with -best or -last (default model-best)
-  --arch NAME             ${ARCHS.join(', ')}
-  --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet, folder or npz (test split)
-  --data-dir DIR          dataset folder
-  --resize H,W, --layout nhwc|nchw   reading folder/npz data (as for cfa train; a run directory's are reused)
-  --attack NAME           aa (default), apgd-ce, apgd-dlr, apgd-t, fab, fab-t, square or pgd
-  --version V             AutoAttack version: standard (default), plus or rand
-  --norm Linf|L2          threat model (default Linf)
-  --eps LIST              budget(s), fractions allowed, comma-separated: 8/255 (default; 0.5 for L2) or 4/255,8/255
-  --steps K, --step-size A, --restarts R   PGD settings (default 20 steps of ε/4, 1 restart)
-  --n N                   number of test points (default 1000)
-  --seed S                attack seed (default 0)
-  --batch-size B          points per attack batch (default 250)
-  --out FILE              write the EvalResult JSON (an array when several ε are given); with a run directory and
-                          no --out: RUN_DIR/eval-<which>-<attack>-<norm>-<eps>.json per ε (robustbench-… with
-                          --format robustbench)
-  --state FILE            resume file for AutoAttack: progress is saved after every batch, and a rerun with the
-                          same arguments continues where an interrupted one stopped
-  --format F              cfa (default: our EvalResult) or robustbench (RobustBench model_info fields, AutoAttack only,
-                          with our per-class figures under "classwise")
-  --tb DIR                TensorBoard event file of the results (default: tb/ beside --out, or RUN_DIR/tb/eval)
-  --n-iter N, --n-queries Q   reduced APGD/FAB iterations and Square queries (smoke tests only; recorded in 'attack')
-  --no-normalize          feed raw [0,1] pixels (models trained without normalisation, e.g. FRL's code)
-  --device D, --threads N, --quiet
+${flagHelp(EVAL_SCHEMA).join('\n')}
+  --quiet
 ${DISTRIBUTED_HELP}`;
+}
 
-const options = {
-  ...commonOptions,
-  model: { type: 'string' },
-  which: { type: 'string' },
-  attack: { type: 'string' },
-  version: { type: 'string' },
-  norm: { type: 'string' },
-  steps: { type: 'string' },
-  'step-size': { type: 'string' },
-  restarts: { type: 'string' },
-  n: { type: 'string' },
-  'batch-size': { type: 'string' },
-  state: { type: 'string' },
-  'n-iter': { type: 'string' },
-  'n-queries': { type: 'string' },
-  'no-normalize': { type: 'boolean' },
-  resize: { type: 'string' },
-  layout: { type: 'string' },
-  format: { type: 'string' },
-  tb: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  ...distributedOptions,
-} as const;
+const options = { ...schemaOptions(EVAL_SCHEMA), quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' }, ...distributedOptions } as const;
+
+type EvalSettings = Infer<typeof EVAL_SCHEMA>;
 
 interface ModelSource {
   checkpoint: string;
   arch: string;
   dataset: string;
   dataDir?: string;
-  /** Reading the user's own data (--resize, --layout). */
-  resize?: number[];
-  layout?: 'nhwc' | 'nchw';
   /** Normalisation the model was trained with, when the run or checkpoint records it. */
   mean?: number[];
   std?: number[];
   runDir?: string;
   which: string;
   runConfig?: RunConfig;
+  /** Reading the user's own data (--resize, --layout; a run directory's are reused). */
+  resize?: number[];
+  layout?: 'nhwc' | 'nchw';
 }
 
 function readJson(file: string): Record<string, unknown> {
@@ -118,14 +79,11 @@ function numberList(v: unknown): number[] | undefined {
 }
 
 /** Where the weights come from, and the architecture and dataset they belong to. */
-function resolveSource(values: Record<string, unknown>): ModelSource {
-  const model = values.model as string | undefined;
+function resolveSource(s: EvalSettings, whichGiven: boolean): ModelSource {
+  const model = s.model;
   if (!model) throw new UserError('--model: give a checkpoint (.safetensors) or a run directory');
   if (!fs.existsSync(model)) throw new UserError(`--model: ${model} does not exist`);
-  const whichText = (values.which as string | undefined) ?? 'model-best';
-  const m = /^(model|ema|fawa)(?:-(best|last))?$/.exec(whichText);
-  if (!m) throw new UserError(`--which: expected model, ema or fawa, optionally with -best or -last, got '${whichText}'`);
-  const which = `${m[1]}-${m[2] ?? 'best'}`;
+  const which = s.which;
   if (fs.statSync(model).isDirectory()) {
     const cfgFile = path.join(model, 'config.json');
     const cfg = readJson(cfgFile) as RunConfig;
@@ -133,12 +91,12 @@ function resolveSource(values: Record<string, unknown>): ModelSource {
       if (typeof cfg[key] !== 'string') throw new UserError(`${cfgFile}: field '${key}' is missing or not a string`);
     }
     const checkpoint = path.join(model, 'checkpoints', `${which}.safetensors`);
-    if (!fs.existsSync(checkpoint)) throw new UserError(`${checkpoint}: no such checkpoint in the run (--which ${whichText}); the run may not have saved it yet`);
+    if (!fs.existsSync(checkpoint)) throw new UserError(`${checkpoint}: no such checkpoint in the run (--which ${which}); the run may not have saved it yet`);
     return {
       checkpoint,
-      arch: (values.arch as string | undefined) ?? cfg.arch,
-      dataset: (values.data as string | undefined) ?? cfg.dataset,
-      dataDir: (values['data-dir'] as string | undefined) ?? cfg.dataDir,
+      arch: s.arch ?? cfg.arch,
+      dataset: s.dataset ?? cfg.dataset,
+      dataDir: s.dataDir ?? cfg.dataDir,
       mean: numberList(cfg.mean),
       std: numberList(cfg.std),
       runDir: model,
@@ -146,11 +104,11 @@ function resolveSource(values: Record<string, unknown>): ModelSource {
       runConfig: cfg,
     };
   }
-  if (values.which !== undefined) throw new UserError('--which applies to a run directory; --model is a file');
+  if (whichGiven) throw new UserError('--which applies to a run directory; --model is a file');
   const meta = readSafetensors(model);
   dispose([...meta.tensors.values()]);
-  const arch = (values.arch as string | undefined) ?? meta.metadata.arch;
-  const dataset = (values.data as string | undefined) ?? meta.metadata.dataset;
+  const arch = s.arch ?? meta.metadata.arch;
+  const dataset = s.dataset ?? meta.metadata.dataset;
   if (!arch) throw new UserError(`--arch: required for ${model} (its metadata names no architecture)`);
   if (!dataset) throw new UserError(`--data: required for ${model} (its metadata names no dataset)`);
   const parse = (k: string) => {
@@ -161,12 +119,8 @@ function resolveSource(values: Record<string, unknown>): ModelSource {
       return undefined;
     }
   };
-  const own = {
-    ...(values.resize !== undefined ? { resize: (values.resize as string).split(',').map((t) => parseInteger(t.trim(), '--resize', 1)) } : {}),
-    ...(values.layout !== undefined ? { layout: values.layout as 'nhwc' | 'nchw' } : {}),
-  };
-  if (own.layout !== undefined && own.layout !== 'nhwc' && own.layout !== 'nchw') throw new UserError(`--layout: expected nhwc or nchw, got '${own.layout as string}'`);
-  return { checkpoint: model, arch, dataset, dataDir: values['data-dir'] as string | undefined, ...own, mean: parse('mean'), std: parse('std'), which: path.basename(model, '.safetensors') };
+  const own = { ...(s.resize !== undefined ? { resize: s.resize } : {}), ...(s.layout !== undefined ? { layout: s.layout } : {}) };
+  return { checkpoint: model, arch, dataset, dataDir: s.dataDir, ...own, mean: parse('mean'), std: parse('std'), which: path.basename(model, '.safetensors') };
 }
 
 /** The test split of the source's dataset (a run's synthetic 'toy' data is rebuilt from its config). */
@@ -208,13 +162,6 @@ function loadModel(src: ModelSource, ds: ImageDataset, mean: number[], std: numb
   return model.eval();
 }
 
-function parseEpsList(text: string | undefined, norm: string): number[] {
-  if (text === undefined) return [norm === 'L2' ? 0.5 : 8 / 255];
-  const list = text.split(',').map((s) => parseNumber(s, '--eps'));
-  for (const e of list) if (!(e > 0)) throw new UserError(`--eps: expected positive budgets, got ${text}`);
-  return list;
-}
-
 /** A progress line writer on stderr: redrawn in place on a terminal, one plain line per update otherwise. */
 function progressPrinter(quiet: boolean): { line(s: string): void; done(): void } {
   const tty = Boolean(process.stderr.isTTY);
@@ -237,50 +184,30 @@ function progressPrinter(quiet: boolean): { line(s: string): void; done(): void 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, options);
   if (values.help) {
-    console.log(HELP);
+    console.log(help());
     return 0;
   }
-  const attack = ((values.attack as string | undefined) ?? 'aa') as EvalAttack;
-  if (!EVAL_ATTACKS.includes(attack)) throw new UserError(`--attack: expected one of ${EVAL_ATTACKS.join(', ')}, got '${attack}'`);
-  const version = (values.version as string | undefined) ?? 'standard';
-  if (!['standard', 'plus', 'rand'].includes(version)) throw new UserError(`--version: expected standard, plus or rand, got '${version}'`);
-  if (values.version !== undefined && attack !== 'aa') throw new UserError('--version applies to --attack aa');
-  const norm = (values.norm as string | undefined) ?? 'Linf';
-  if (norm !== 'Linf' && norm !== 'L2') throw new UserError(`--norm: expected Linf or L2, got '${norm}'`);
-  const epsList = parseEpsList(values.eps as string | undefined, norm);
-  const format = (values.format as string | undefined) ?? 'cfa';
-  if (format !== 'cfa' && format !== 'robustbench') throw new UserError(`--format: expected cfa or robustbench, got '${format}'`);
-  if (format === 'robustbench' && attack !== 'aa') throw new UserError('--format robustbench: the leaderboard reports AutoAttack; use --attack aa');
-  const n = values.n === undefined ? 1000 : parseInteger(values.n as string, '--n', 1);
-  const seed = values.seed === undefined ? 0 : parseInteger(values.seed as string, '--seed');
-  const batchSize = values['batch-size'] === undefined ? AA_DEFAULTS.batchSize : parseInteger(values['batch-size'] as string, '--batch-size', 1);
+  const given = flagInputs(EVAL_SCHEMA, values);
+  const s = resolveInput(EVAL_SCHEMA, given);
+  if (given.version !== undefined && s.attack !== 'aa') throw new UserError('--version applies to --attack aa');
+  const attack = isAttackPlugin(s.attack) ? loadAttackPlugin(s.attack) : (s.attack as EvalAttack);
+  if (s.format === 'robustbench' && attack !== 'aa') throw new UserError('--format robustbench: the leaderboard reports AutoAttack; use --attack aa');
   const launched = await launchIfAsked('eval', argv, values);
   if (launched !== undefined) return launched;
-  if (values.threads !== undefined) setNumThreads(parseInteger(values.threads as string, '--threads', 1));
-  return asRank(values.device as string | undefined, (collective, rankDevice) => evaluateAs(values, { attack, version, norm, epsList, n, seed, batchSize, format }, collective, rankDevice ?? resolveDevice(values.device as string | undefined)));
-}
-
-interface EvalChoices {
-  attack: EvalAttack;
-  version: string;
-  norm: 'Linf' | 'L2';
-  epsList: number[];
-  n: number;
-  seed: number;
-  batchSize: number;
-  format: 'cfa' | 'robustbench';
+  if (s.threads !== undefined) setNumThreads(s.threads);
+  return asRank(s.device, (collective, rankDevice) => evaluateAs(s, given.which !== undefined, attack, Boolean(values.quiet), collective, rankDevice ?? resolveDevice(s.device)));
 }
 
 /** The evaluation itself, as one rank of `collective` (rank 0 prints and writes the results). */
-function evaluateAs(values: Record<string, unknown>, ch: EvalChoices, collective: Collective, device: string): number {
-  const { attack, version, norm, epsList, n, seed, batchSize, format } = ch;
-  const int = (k: string, min = 1) => (values[k] === undefined ? undefined : parseInteger(values[k] as string, `--${k}`, min));
+function evaluateAs(s: EvalSettings, whichGiven: boolean, attack: EvaluateOptions['attack'], quietFlag: boolean, collective: Collective, device: string): number {
+  const attackLabel = typeof attack === 'object' ? attack.name : attack;
+  const { norm, eps: epsList, n, seed, batchSize } = s;
   const writer = collective.rank === 0;
-  const quiet = Boolean(values.quiet) || !writer;
+  const quiet = quietFlag || !writer;
 
-  const src = resolveSource(values);
+  const src = resolveSource(s, whichGiven);
   const data = testSet(src);
-  const normalize = !values['no-normalize'];
+  const normalize = !s.rawPixels;
   const c = data.test.channels;
   const mean = normalize ? (src.mean ?? data.mean) : new Array<number>(c).fill(0);
   const std = normalize ? (src.std ?? data.std) : new Array<number>(c).fill(1);
@@ -294,19 +221,19 @@ function evaluateAs(values: Record<string, unknown>, ch: EvalChoices, collective
   const results: ReturnType<typeof buildEvalResult>[] = [];
   try {
     for (const [e, eps] of epsList.entries()) {
-      const state = values.state === undefined ? undefined : epsList.length > 1 ? `${values.state as string}.${e}` : (values.state as string);
+      const state = s.state === undefined ? undefined : epsList.length > 1 ? `${s.state}.${e}` : s.state;
       const o: EvaluateOptions = {
         attack,
-        version: version as EvaluateOptions['version'],
+        version: s.version,
         norm,
         eps,
         seed,
         batchSize,
-        steps: int('steps'),
-        stepSize: values['step-size'] === undefined ? undefined : parseNumber(values['step-size'] as string, '--step-size'),
-        restarts: int('restarts'),
-        nIter: int('n-iter'),
-        nQueries: int('n-queries'),
+        steps: s.steps,
+        stepSize: s.stepSize,
+        restarts: s.restarts,
+        nIter: s.nIter,
+        nQueries: s.nQueries,
         statePath: state,
         identity: `${path.resolve(src.checkpoint)}:${stat.size}:${Math.round(stat.mtimeMs)}:${mean.join(',')}:${std.join(',')}`,
         collective,
@@ -328,9 +255,9 @@ function evaluateAs(values: Record<string, unknown>, ch: EvalChoices, collective
     }
     if (writer) {
       for (const r of results) console.log(`${formatEvalTable(r)}\n`);
-      const shaped = format === 'robustbench' ? results.map((r) => robustBenchInfo(r, src.runDir ? `${path.basename(path.resolve(src.runDir))} ${src.which}` : src.which, data.test.length)) : results;
-      writeOutputs(values.out as string | undefined, src, shaped, results, attack, norm, format);
-      writeEvalEvents((values.tb as string | undefined) ?? defaultTbDir(values.out as string | undefined, src), src.which, results, quiet);
+      const shaped = s.format === 'robustbench' ? results.map((r) => robustBenchInfo(r, src.runDir ? `${path.basename(path.resolve(src.runDir))} ${src.which}` : src.which, data.test.length)) : results;
+      writeOutputs(s.out, src, shaped, results, attackLabel, norm, s.format);
+      writeEvalEvents(s.tb ?? defaultTbDir(s.out, src), src.which, results, quiet);
     }
   } finally {
     dispose([x, y]);

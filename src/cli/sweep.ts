@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../errors';
 import { formatEps } from '../reports/describe';
-import { writeFileAtomic } from '../nn';
+import { writeFileAtomic } from '../formats';
 import { runSummary } from '../training/summary';
 import { slurmScript } from '../sweep/emit-slurm';
 import { k8sManifest, k8sName } from '../sweep/emit-k8s';

@@ -3,67 +3,35 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../errors';
-import { FIELDS, ConfigInput, TrainConfig, checkInput, parseCfaList, parseSetting } from '../training/config';
+import { flagHelp, profileTable, settingHelp } from '../schema';
+import { ConfigInput, TRAIN_SCHEMA, TrainConfig, parseSetting } from '../training/config';
 import { parseYamlText, readConfigFile } from '../training/config-file';
+import { DEFAULT_BUDGET_SECONDS, sizeToHost } from '../training/budget';
 import { compareAtCfa } from '../training/compare';
-import { PendingConfig, mergeInputs, resolveConfig } from '../training/defaults';
+import { PendingConfig, mergeInputs, resolveConfig, upgradeConfig } from '../training/defaults';
 import { PRESETS, presetInputs } from '../training/presets';
 import { runSummary } from '../training/summary';
 import { configFile, trainRun } from '../training/train-run';
-import { commonOptions, parseFlags, parseNumber } from './args';
+import { parseFlags, parseNumber } from './args';
 import { DISTRIBUTED_HELP, asRank, distributedOptions, launchIfAsked } from './distributed';
+import { flagInputs, schemaOptions } from './options';
 
 export const summary = 'adversarial training (AT, TRADES, FAT, FRL, MART) with CCM, CCR, FAWA, EMA';
 
+/** The settings' flags (from TRAIN_SCHEMA) and the flags that say how to run. */
 const options = {
-  ...commonOptions,
-  method: { type: 'string' },
-  cfa: { type: 'string' },
-  epochs: { type: 'string' },
+  ...schemaOptions(TRAIN_SCHEMA),
   config: { type: 'string' },
   preset: { type: 'string' },
-  'per-class': { type: 'string' },
-  'batch-size': { type: 'string' },
-  lr: { type: 'string' },
-  'step-size': { type: 'string' },
-  steps: { type: 'string' },
-  beta: { type: 'string' },
-  init: { type: 'string' },
-  resize: { type: 'string' },
-  layout: { type: 'string' },
-  'select-on': { type: 'string' },
-  'monitor-test': { type: 'boolean' },
   set: { type: 'string', multiple: true },
+  out: { type: 'string' },
   resume: { type: 'string' },
   compare: { type: 'boolean' },
+  budget: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
   ...distributedOptions,
 } as const;
-
-/** Flags that set a configuration field, and how their text is read. */
-const FLAG_FIELDS: Record<string, { field: string; read: 'string' | 'number' | 'cfa' | 'boolean' | 'list' }> = {
-  data: { field: 'dataset', read: 'string' },
-  'data-dir': { field: 'dataDir', read: 'string' },
-  resize: { field: 'resize', read: 'list' },
-  layout: { field: 'layout', read: 'string' },
-  arch: { field: 'arch', read: 'string' },
-  eps: { field: 'eps', read: 'number' },
-  seed: { field: 'seed', read: 'number' },
-  device: { field: 'device', read: 'string' },
-  threads: { field: 'threads', read: 'number' },
-  method: { field: 'method', read: 'string' },
-  cfa: { field: 'cfa', read: 'cfa' },
-  epochs: { field: 'epochs', read: 'number' },
-  'per-class': { field: 'perClass', read: 'number' },
-  'batch-size': { field: 'batchSize', read: 'number' },
-  lr: { field: 'lr', read: 'number' },
-  'step-size': { field: 'stepSize', read: 'number' },
-  steps: { field: 'steps', read: 'number' },
-  beta: { field: 'beta', read: 'number' },
-  init: { field: 'init', read: 'string' },
-  'select-on': { field: 'selectOn', read: 'string' },
-  'monitor-test': { field: 'monitorTest', read: 'boolean' },
-};
 
 function version(): string {
   return (require('../../../package.json') as { version: string }).version;
@@ -71,7 +39,6 @@ function version(): string {
 
 function help(): string {
   const presets = Object.entries(PRESETS).map(([n, p]) => `  ${n.padEnd(26)} ${p.doc}`);
-  const fields = Object.entries(FIELDS).map(([n, f]) => `  ${n.padEnd(18)} ${f.doc}`);
   return `usage: cfa train [options]
        cfa train                      (no options: AT vs AT+CFA on a Fashion-MNIST subset, about 5 minutes on 2 cores)
        cfa train --resume RUN_DIR     (continue a run after its last completed epoch)
@@ -81,79 +48,54 @@ last weights of the model, its EMA and its FAWA average (safetensors, PyTorch ke
 PGD-10, eval mode, per class) runs every epoch; "best" = highest robust + worst-class robust accuracy on validation.
 
 Options (settings are applied in the order presets, --config file, flags, --set):
-  --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet or toy (default fashion-mnist);
-                          your own data: folder (DIR/train/<class>/*.png|jpg, DIR/test/<class>/* or val/) or
-                          npz (FILE.npz or a folder of x_train.npy, y_train.npy, x_test.npy, y_test.npy)
-  --data-dir DIR          dataset folder (default: $CFA_DATA, ~/.cache/cfa, ./data, /usr/share/datasets)
-  --resize H,W            folder data: resize every image (bilinear); default: all images must share one size
-  --layout nhwc|nchw      npz data: layout of the image arrays (default: detected)
-  --arch NAME             prn18, wrn34-10 or smallcnn (default by dataset)
-  --method NAME           at (default), trades, fat, frl or mart
-  --cfa LIST              CFA parts: ccm, ccr, fawa, ema, comma-separated; "all" = ccm, fawa and ccr for TRADES/FRL
-  --eps E                 budget in [0,1] pixels, e.g. 8/255 (default 8/255; 0.1 for Fashion-MNIST)
-  --step-size A, --steps K  training attack (default ε/4, 10)
-  --beta B                TRADES/MART β (6), FRL β (1.5)
-  --epochs N, --batch-size B, --lr LR
-  --per-class N           use N training images per class (seeded stratified subset)
-  --seed S                seed of weights, data order and attacks (default 0)
-  --preset NAMES          named settings, comma-separated (see below)
-  --config FILE           JSON or YAML file of settings (fields below; unknown fields are rejected)
-  --set FIELD=VALUE       any field below (repeatable), e.g. --set lambda1=0.4 --set fawaThreshold=0.3
-  --init FILE             start from a checkpoint (FRL's hot start)
-  --select-on valid|test  split that picks the best checkpoint (test = the official code's choice; labelled as such)
-  --monitor-test          also evaluate the test set every epoch
-  --out DIR               run directory (default runs/<dataset>-<method>[-cfa]-<time>)
-  --resume RUN_DIR        continue a run (only --device, --threads, --quiet may accompany it)
-  --compare               the AT vs AT+CFA experiment, with the other options applied over quick-fmnist
-                          (also what runs when only --out, --data-dir, --device, --threads or --quiet are given)
-  --device D, --threads N, --quiet
+${flagHelp(TRAIN_SCHEMA).join('\n')}
+  --preset NAMES         named settings, comma-separated (see below)
+  --config FILE          JSON or YAML file of settings (fields below, nested or flat; unknown fields are rejected)
+  --set FIELD=VALUE      any field below (repeatable), e.g. --set calibration.lambda1=0.4 --set fawaThreshold=0.3
+  --out DIR              run directory (default runs/<dataset>-<method>[-cfa]-<time>)
+  --resume RUN_DIR       continue a run (only --device, --threads, --quiet may accompany it)
+  --compare              the AT vs AT+CFA experiment, with the other options applied over quick-fmnist
+                         (also what runs when only --out, --data-dir, --device, --threads or --quiet are given)
+  --budget MIN           minutes the AT vs AT+CFA experiment and --preset quick-fmnist should take on this host
+                         (default ${DEFAULT_BUDGET_SECONDS / 60}): a few timed training steps size the images per class, then the
+                         epochs, down from the preset's; 0 runs the preset's full size. Ignored when --per-class or
+                         --epochs is given.
+  --quiet
 ${DISTRIBUTED_HELP}
 
-Defaults profile (paper unless --preset official):
-  setting                    paper (default)                                  official code
-  CCM λ₁                     AT 0.5, TRADES 0.3, FAT 0.7 (FRL 0.3, MART 0.5)   0.5 for all
-  CCR λ₂                     0.5                                              0.5
-  CCM/CCR begin              max(1, round(0.05·epochs)) = 10 of 200            same
-  EMA decay / begin          0.85 / round(0.25·epochs) = 50 of 200             0.88 / 0
-  FAWA decay/threshold/begin 0.85 / 0.2 / round(0.25·epochs)                  0.88 / 0.24 / 0 (first acceptance)
-  AT, FAT attack mode        eval                                             train
-  best eligible from         epoch 0                                          ceil(0.5·epochs)
-  both: SGD lr 0.1, momentum 0.9, wd 5e-4, lr ÷10 at ceil(0.5·E) and ceil(0.75·E), 10 PGD steps of ε/4, β 6, τ 3,
-  validation = first 100 images per class (CIFAR-10) or 2% of each class.
+Defaults that differ between the profiles (paper unless --preset official):
+${profileTable(TRAIN_SCHEMA)}
 
 Presets:
 ${presets.join('\n')}
 
-Configuration fields:
-${fields.join('\n')}
+Settings (config files and --set; the old flat names in parentheses are accepted too):
+${settingHelp(TRAIN_SCHEMA).join('\n')}
 `;
 }
 
-/** The partial configuration given by flags; errors name the flag. */
-function flagInputs(values: Record<string, unknown>): ConfigInput {
-  const out: ConfigInput = {};
-  for (const [flag, spec] of Object.entries(FLAG_FIELDS)) {
-    const v = values[flag];
-    if (v === undefined) continue;
-    let typed: unknown;
-    if (spec.read === 'number') typed = parseNumber(v as string, `--${flag}`);
-    else if (spec.read === 'cfa') typed = parseCfaList(v as string, `--${flag}`);
-    else if (spec.read === 'list') typed = (v as string).split(',').map((t) => parseNumber(t.trim(), `--${flag}`));
-    else typed = v;
-    if (spec.read === 'cfa') out.cfa = typed;
-    else Object.assign(out, checkInput({ [spec.field]: typed }, `--${flag}`));
-  }
-  for (const s of (values.set as string[] | undefined) ?? []) Object.assign(out, parseSetting(s, (t) => parseYamlText(t, `--set ${s}`)));
-  return out;
+/** The partial configuration given by flags and --set; errors name the flag. */
+function settingInputs(values: Record<string, unknown>): ConfigInput {
+  const sets = ((values.set as string[] | undefined) ?? []).map((s) => parseSetting(s, (t) => parseYamlText(t, `--set ${s}`)));
+  return mergeInputs(flagInputs(TRAIN_SCHEMA, values), ...sets);
 }
 
 /** Presets (the config file's, then --preset's), the config file, then the flags, resolved and checked. */
-export function configFromFlags(values: Record<string, unknown>): PendingConfig {
+export function configFromFlags(values: Record<string, unknown>, budget = 0): PendingConfig {
   const file = values.config ? readConfigFile(values.config as string) : {};
-  const flags = flagInputs(values);
+  const flags = settingInputs(values);
   const names = [...((file.preset as string[] | undefined) ?? []), ...(values.preset ? (values.preset as string).split(',').map((s) => s.trim()).filter(Boolean) : [])];
   const merged = mergeInputs(...presetInputs(names), file, flags);
   merged.preset = names;
+  // quick-fmnist is sized to this host, unless the file or the flags chose the size
+  if (budget > 0 && names.includes('quick-fmnist') && merged.dataset === 'fashion-mnist') {
+    const userSet = mergeInputs(file, flags);
+    const sized = sizeToHost(merged, userSet, budget, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: 1 + Number(Boolean((resolveConfig(merged, version()).cfa as { fawa: boolean }).fawa)) }] });
+    if (sized) {
+      console.log(sized.line);
+      Object.assign(merged, sized.overrides);
+    }
+  }
   return resolveConfig(merged, version());
 }
 
@@ -174,14 +116,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   const quiet = Boolean(values.quiet);
   // Flags that say how or where to run, not what: alone, they still select the embedded default experiment.
-  const runOnly = ['out', 'quiet', 'threads', 'device', 'data-dir', 'nproc'];
+  const runOnly = ['out', 'quiet', 'threads', 'device', 'data-dir', 'nproc', 'budget'];
   const defines = Object.keys(values).some((k) => values[k] !== undefined && !runOnly.includes(k));
   if (!defines || values.compare) {
-    const overrides = flagInputs(values);
+    const overrides = settingInputs(values);
     for (const f of ['resume', 'preset', 'config', 'nproc'] as const) if (values[f] !== undefined) throw new UserError(`--${f} cannot be combined with the AT vs AT+CFA comparison`);
     const outDir = (values.out as string | undefined) ?? path.join('runs', `compare-at-cfa-${stamp()}`);
     const t0 = performance.now();
-    await compareAtCfa({ outDir, overrides, version: version(), quiet });
+    await compareAtCfa({ outDir, overrides, version: version(), quiet, budgetSeconds: budgetSeconds(values) });
     console.log(`\nRuns in ${outDir} (${((performance.now() - t0) / 1000).toFixed(0)} s). Inspect them with: cfa report ${path.join(outDir, 'at')} ${path.join(outDir, 'at-cfa')}`);
     return 0;
   }
@@ -195,18 +137,18 @@ export async function run(argv: string[]): Promise<number> {
     if (extra.length) throw new UserError(`--resume continues a run with its saved config.json; --${extra[0]} cannot be changed (only --device, --threads, --quiet, --nproc)`);
     let saved: TrainConfig;
     try {
-      saved = JSON.parse(fs.readFileSync(configFile(runDir), 'utf8')) as TrainConfig;
+      saved = upgradeConfig(JSON.parse(fs.readFileSync(configFile(runDir), 'utf8')) as TrainConfig);
     } catch (e) {
       throw new UserError(`--resume ${runDir}: cannot read config.json (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    const pending: PendingConfig = { ...saved, ...flagInputs({ device: values.device, threads: values.threads }) } as PendingConfig;
+    const pending: PendingConfig = { ...saved, ...flagInputs(TRAIN_SCHEMA, { device: values.device, threads: values.threads }) } as PendingConfig;
     await asRank(pending.device, async (collective, device) => {
       const result = await trainRun(device ? { ...pending, device } : pending, { runDir, resume: true, quiet, collective });
       if (collective.rank === 0) console.log(runSummary(result.cfg, result.records));
     });
     return 0;
   }
-  const pending = configFromFlags(values);
+  const pending = configFromFlags(values, values.nproc === undefined && process.env.WORLD_SIZE === undefined ? budgetSeconds(values) : 0);
   const runDir = (values.out as string | undefined) ?? defaultOut(pending);
   await asRank(pending.device, async (collective, device) => {
     const result = await trainRun(device ? { ...pending, device } : pending, { runDir, quiet, collective });
@@ -215,4 +157,12 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`Run directory: ${runDir}`);
   });
   return 0;
+}
+
+/** --budget in seconds (default DEFAULT_BUDGET_SECONDS). */
+function budgetSeconds(values: Record<string, unknown>): number {
+  if (values.budget === undefined) return DEFAULT_BUDGET_SECONDS;
+  const minutes = parseNumber(values.budget as string, '--budget');
+  if (!(minutes >= 0)) throw new UserError(`--budget: expected minutes ≥ 0, got ${values.budget}`);
+  return minutes * 60;
 }

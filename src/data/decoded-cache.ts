@@ -6,7 +6,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { writeFileAtomic } from '../nn/atomic';
+import { writeFileAtomic } from '../formats';
 import { imageBuffer } from './dataset';
 
 const MAGIC = 'CFAPIX01';

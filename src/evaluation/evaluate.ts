@@ -4,14 +4,14 @@ import { Tensor, manualSeed, tidy, withBatchShard } from '../engine';
 import { AAProgress, AAVersion, AA_DEFAULTS, aaPlan, autoAttack } from '../attacks/autoattack';
 import { predict } from '../attacks/driver';
 import { pgd } from '../attacks/pgd';
-import { Norm } from '../attacks/project';
+import { Norm, perSample, project } from '../attacks/project';
 import { ATTACKS, ATTACK_NAMES, AttackName } from '../attacks/registry';
 import { shardOf } from '../distributed/data-parallel';
 import { Collective, SINGLE } from '../distributed/group';
 import { UserError } from '../errors';
 import { Module } from '../nn';
-import { EvalResult } from '../training/run-format';
-import { classwiseMetrics } from './metrics';
+import { EvalResult } from '../formats';
+import { classwiseMetrics } from '../metrics';
 import { checkNumClasses, checkProbabilities, checkRandomized, checkSquare, checkZeroGradients } from './sanity';
 import { autoAttackShard, gatherPredictions } from './shard';
 
@@ -19,8 +19,14 @@ import { autoAttackShard, gatherPredictions } from './shard';
 export type EvalAttack = 'aa' | AttackName | 'pgd';
 export const EVAL_ATTACKS: readonly EvalAttack[] = ['aa', ...ATTACK_NAMES, 'pgd'];
 
+/** An attack given by the user (e.g. a plug-in file): adversarial examples for a batch, inside the threat model. */
+export interface UserAttack {
+  name: string;
+  run(model: Module, x: Tensor, y: Tensor, o: { eps: number; norm: Norm; steps?: number; stepSize?: number; restarts?: number; seed: number }): Tensor;
+}
+
 export interface EvaluateOptions {
-  attack: EvalAttack;
+  attack: EvalAttack | UserAttack;
   /** AutoAttack version for attack 'aa' (default 'standard'). */
   version?: Exclude<AAVersion, 'custom'>;
   norm: Norm;
@@ -55,6 +61,7 @@ export interface EvaluationCore {
 
 /** The attacks an EvalAttack runs, for the class-count check. */
 function attackList(o: EvaluateOptions): string[] {
+  if (typeof o.attack === 'object') return [o.attack.name];
   if (o.attack === 'aa') return aaPlan(o.version ?? 'standard').map((c) => c.attack);
   return [o.attack];
 }
@@ -66,6 +73,7 @@ function impossible(numClasses: number): AttackName[] {
 
 /** Name recorded in the result: the attack, its version or steps, and any reduced budget. */
 function attackName(o: EvaluateOptions): string {
+  if (typeof o.attack === 'object') return o.attack.name;
   const base = o.attack === 'aa' ? `aa-${o.version ?? 'standard'}` : o.attack === 'pgd' ? `pgd-${o.steps ?? 20}${(o.restarts ?? 1) > 1 ? `x${o.restarts}` : ''}` : o.attack;
   const reduced = [o.nIter !== undefined ? `nIter=${o.nIter}` : '', o.nQueries !== undefined ? `nQueries=${o.nQueries}` : ''].filter(Boolean);
   return reduced.length ? `${base}(${reduced.join(',')})` : base;
@@ -86,13 +94,18 @@ function modelFlags(model: Module, x: Tensor, y: Tensor, numClasses: number, o: 
   });
 }
 
-/** PGD over all points in batches (eval mode, generator seeded once with o.seed), reporting per-point predictions. */
-function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: number): { cleanPred: number[]; advPred: number[] } {
+/**
+ * A single attack (PGD or a user's) over all points in batches (eval mode, generator seeded once with o.seed),
+ * reporting per-point predictions. A user attack's points are projected onto the threat model, and flagged when they
+ * left it.
+ */
+function runBatched(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: number, attack: (xb: Tensor, yb: Tensor) => Tensor, flags: string[]): { cleanPred: number[]; advPred: number[] } {
   manualSeed(o.seed ?? 0);
   const dist = o.collective ?? SINGLE;
   const index: number[] = [];
   const cleanPred: number[] = [];
   const advPred: number[] = [];
+  let outside = false;
   for (let i = 0; i < x.shape[0]; i += bs) {
     tidy(() => {
       // In a group, each rank attacks its share of the batch with the whole batch's random start.
@@ -100,7 +113,13 @@ function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: num
       const xb = x.slice(0, i + part.offset, i + part.offset + part.count);
       const yb = y.slice(0, i + part.offset, i + part.offset + part.count);
       const clean = predict(model, xb);
-      const xa = withBatchShard(part, () => pgd(model, xb, yb, { eps: o.eps, stepSize: o.stepSize ?? o.eps / 4, steps: o.steps ?? 20, norm: o.norm, restarts: o.restarts ?? 1 }));
+      const raw = withBatchShard(part, () => attack(xb, yb));
+      let xa = raw;
+      if (typeof o.attack === 'object') {
+        if (!(raw instanceof Tensor) || !sameShape(raw.shape, xb.shape)) throw new UserError(`attack ${o.attack.name}: returned ${raw instanceof Tensor ? `a tensor of shape [${raw.shape.join(', ')}]` : String(raw)}, expected a tensor of shape [${xb.shape.join(', ')}]`);
+        xa = project(raw.detach(), xb, perSample(o.eps, xb), o.norm);
+        outside ||= xa.sub(raw).abs().amax().item() > 1e-6;
+      }
       const adv = predict(model, xa);
       // A point misclassified when clean counts as non-robust with its clean prediction (as in AutoAttack).
       const c = clean.toArray();
@@ -109,10 +128,13 @@ function runPgd(model: Module, x: Tensor, y: Tensor, o: EvaluateOptions, bs: num
       cleanPred.push(...c);
       advPred.push(...adv.toArray().map((p, k) => (c[k] !== labels[k] ? c[k] : p)));
     });
-    o.onProgress?.({ attack: 'pgd', batch: Math.floor(i / bs) + 1, batches: Math.ceil(x.shape[0] / bs), robustAccuracy: NaN, seconds: 0 });
+    o.onProgress?.({ attack: attackList(o)[0], batch: Math.floor(i / bs) + 1, batches: Math.ceil(x.shape[0] / bs), robustAccuracy: NaN, seconds: 0 });
   }
+  if (outside) flags.push(`attack ${attackList(o)[0]}: returned points outside the ${o.norm} ε-ball or [0,1]; they were projected back`);
   return dist.worldSize === 1 ? { cleanPred, advPred } : gatherPredictions(dist, x.shape[0], { index, clean: cleanPred, adv: advPred });
 }
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * Attacks (x, y) with the model in eval mode (its mode is restored) and returns per-point clean and adversarial
@@ -125,13 +147,19 @@ export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClass
   model.eval();
   try {
     const flags = modelFlags(model, x, y, numClasses, o, bs);
-    if (o.attack === 'pgd') {
-      const r = runPgd(model, x, y, o, bs);
+    const user = typeof o.attack === 'object' ? o.attack : undefined;
+    if (user || o.attack === 'pgd') {
+      const settings = { eps: o.eps, norm: o.norm, steps: o.steps, stepSize: o.stepSize, restarts: o.restarts, seed: o.seed ?? 0 };
+      const attack = user
+        ? (xb: Tensor, yb: Tensor) => user.run(model, xb, yb, settings)
+        : (xb: Tensor, yb: Tensor) => pgd(model, xb, yb, { eps: o.eps, stepSize: o.stepSize ?? o.eps / 4, steps: o.steps ?? 20, norm: o.norm, restarts: o.restarts ?? 1 });
+      const r = runBatched(model, x, y, o, bs, attack, flags);
       return { ...r, flags, seconds: (Date.now() - t0) / 1000, complete: true, attackName: attackName(o) };
     }
-    const version: AAVersion = o.attack === 'aa' ? (o.version ?? 'standard') : 'custom';
+    const named = o.attack as Exclude<EvalAttack, 'pgd'>;
+    const version: AAVersion = named === 'aa' ? (o.version ?? 'standard') : 'custom';
     const skip = impossible(numClasses);
-    if (o.attack !== 'aa' && skip.includes(o.attack)) throw new UserError(`--attack ${o.attack}: its loss needs at least ${ATTACKS[o.attack].minClasses} classes, the data has ${numClasses}`);
+    if (named !== 'aa' && skip.includes(named)) throw new UserError(`--attack ${named}: its loss needs at least ${ATTACKS[named].minClasses} classes, the data has ${numClasses}`);
     const skipped = attackList(o).filter((a) => skip.includes(a as AttackName));
     if (skipped.length) flags.push(`skipped: ${skipped.join(', ')} cannot run with ${numClasses} classes and were left out of the ensemble`);
     const dist = o.collective ?? SINGLE;
@@ -142,8 +170,8 @@ export function evaluateRobustness(model: Module, x: Tensor, y: Tensor, numClass
       norm: o.norm,
       eps: o.eps,
       version,
-      attacks: o.attack === 'aa' ? undefined : [o.attack],
-      seed: o.seed,
+      attacks: named === 'aa' ? undefined : [named],
+      seed: o.seed ?? 0,
       batchSize: bs,
       nIter: o.nIter,
       nQueries: o.nQueries,

@@ -4,7 +4,7 @@
 // venue, reported) are left empty for the user to fill in; "unreliable" is set when the attack budget was reduced
 // (--n-iter, --n-queries) or a sanity check raised a flag.
 import { UserError } from '../errors';
-import { EvalResult } from '../training/run-format';
+import { EvalResult } from '../formats';
 
 const ARCH_NAMES: Record<string, string> = {
   prn18: 'PreActResNet-18',

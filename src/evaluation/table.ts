@@ -1,5 +1,5 @@
 // Console rendering of an evaluation: a per-class table with class names, the summary measures and the flags.
-import { EvalResult } from '../training/run-format';
+import { EvalResult } from '../formats';
 
 const pct = (v: number) => (Number.isNaN(v) ? '   –  ' : `${(100 * v).toFixed(2).padStart(6)}`);
 

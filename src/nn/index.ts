@@ -6,4 +6,3 @@ export * from './sgd';
 export * from './schedule';
 export * from './safetensors';
 export * from './checkpoint';
-export * from './atomic';

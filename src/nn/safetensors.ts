@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import { DType, Tensor, tensor } from '../engine';
 import { UserError } from '../errors';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../formats';
 
 const CODE: Record<DType, string> = { float32: 'F32', float64: 'F64', int64: 'I64', int32: 'I32', uint8: 'U8', bool: 'BOOL' };
 const DTYPE: Record<string, DType> = Object.fromEntries(Object.entries(CODE).map(([k, v]) => [v, k as DType]));

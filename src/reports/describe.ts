@@ -1,7 +1,7 @@
 // Words for numbers: how every accuracy shown in a report was measured (attack, ε, steps, split, points), and
 // formatting of ε and percentages.
 import * as path from 'path';
-import { RunConfig } from '../training/run-format';
+import { RunConfig } from '../formats';
 import { LoadedEval } from './run-loader';
 
 /** ε in pixel units as "8/255" when it is a whole number of 255ths, else 4 significant digits. */

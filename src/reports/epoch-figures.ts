@@ -82,11 +82,12 @@ export function averagingFigure(group: RunGroup): Figure | undefined {
   }
   const title = `Current model vs EMA vs FAWA, robust accuracy per epoch: ${group.label}, run ${run.name}`;
   const c = run.config;
-  const setting = (key: string) => (typeof c[key] === 'number' ? String(c[key]) : 'unset');
-  const begin = (key: string) => (typeof c[key] === 'number' ? String((c[key] as number) + 1) : 'unset');
-  const emaNote = kinds.includes('ema') ? ` EMA: decay ${setting('emaDecay')}, from epoch ${begin('emaBegin')}.` : '';
+  const value = (group: 'ema' | 'fawa', key: string) => (c[group] as Record<string, unknown> | undefined)?.[key];
+  const setting = (group: 'ema' | 'fawa', key: string) => (typeof value(group, key) === 'number' ? String(value(group, key)) : 'unset');
+  const begin = (group: 'ema' | 'fawa') => (typeof value(group, 'begin') === 'number' ? String((value(group, 'begin') as number) + 1) : 'unset');
+  const emaNote = kinds.includes('ema') ? ` EMA: decay ${setting('ema', 'decay')}, from epoch ${begin('ema')}.` : '';
   const fawaNote = kinds.includes('fawa')
-    ? ` FAWA: decay ${setting('fawaDecay')}, threshold ${setting('fawaThreshold')} on the worst-class validation robust accuracy, from epoch ${begin('fawaBegin')}; logged from its first accepted epoch.`
+    ? ` FAWA: decay ${setting('fawa', 'decay')}, threshold ${setting('fawa', 'threshold')} on the worst-class validation robust accuracy, from epoch ${begin('fawa')}; logged from its first accepted epoch.`
     : '';
   return {
     id: `averaging-${slug(group.label)}`,

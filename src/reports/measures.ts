@@ -2,7 +2,8 @@
 // eval-*.json file when every run of the group has one with the same evaluation, else from the training log), or
 // averaged over a window of logged epochs; and their mean ± std over the seeds of a group.
 import * as path from 'path';
-import { EpochRecord } from '../training/run-format';
+import { EpochRecord } from '../formats';
+import { classwiseStd, worstClass, worstFractionMean } from '../metrics';
 import { describeLogged, evalAttack } from './describe';
 import { ModelKind, RunGroup } from './run-groups';
 import { LoadedEval, LoadedRun } from './run-loader';
@@ -71,8 +72,8 @@ export function windowMeasure(run: LoadedRun, kind: ModelKind, from: number, to:
   return {
     clean: avg((m) => m.clean),
     robust: avg((m) => m.robust),
-    worstClean: Math.min(...cleanPerClass),
-    worstRobust: Math.min(...robustPerClass),
+    worstClean: worstClass(cleanPerClass),
+    worstRobust: worstClass(robustPerClass),
     cleanPerClass,
     robustPerClass,
     source: `mean over logged epochs ${from}–${to} of ${sources}`,
@@ -145,7 +146,7 @@ export interface Aggregate {
   robust: Stat;
   worstClean: Stat;
   worstRobust: Stat;
-  /** Mean of the ⌈0.2K⌉ lowest class-wise robust accuracies (ALGORITHMS.md §13). */
+  /** Mean of the ⌈0.2K⌉ lowest class-wise robust accuracies (src/metrics/classwise.ts). */
   worst20Robust: Stat;
   /** Population standard deviation of the class-wise robust accuracies. */
   classStdRobust: Stat;
@@ -163,16 +164,6 @@ export function stat(xs: number[]): Stat {
   return { mean, std: Math.sqrt(v) };
 }
 
-export function worst20(perClass: number[]): number {
-  const k = Math.ceil(0.2 * perClass.length);
-  return [...perClass].sort((a, b) => a - b).slice(0, k).reduce((a, b) => a + b, 0) / k;
-}
-
-export function classStd(perClass: number[]): number {
-  const m = perClass.reduce((a, b) => a + b, 0) / perClass.length;
-  return Math.sqrt(perClass.reduce((a, b) => a + (b - m) ** 2, 0) / perClass.length);
-}
-
 /** Mean ± std over the runs' measures (one per seed). */
 export function aggregate(ms: Measure[]): Aggregate {
   const k = ms[0].robustPerClass.length;
@@ -182,8 +173,8 @@ export function aggregate(ms: Measure[]): Aggregate {
     robust: stat(ms.map((m) => m.robust)),
     worstClean: stat(ms.map((m) => m.worstClean)),
     worstRobust: stat(ms.map((m) => m.worstRobust)),
-    worst20Robust: stat(ms.map((m) => worst20(m.robustPerClass))),
-    classStdRobust: stat(ms.map((m) => classStd(m.robustPerClass))),
+    worst20Robust: stat(ms.map((m) => worstFractionMean(m.robustPerClass, 0.2))),
+    classStdRobust: stat(ms.map((m) => classwiseStd(m.robustPerClass))),
     cleanPerClass: Array.from({ length: k }, (_, c) => stat(ms.map((m) => m.cleanPerClass[c]))),
     robustPerClass: Array.from({ length: k }, (_, c) => stat(ms.map((m) => m.robustPerClass[c]))),
     source: [...new Set(ms.map((m) => m.source))].join('; '),

@@ -1,7 +1,7 @@
 // Groups runs that differ only by seed (their numbers are shown as mean ± std) and names groups and the models of a
 // run the way the paper's tables do: "AT", "AT+EMA", "TRADES+CFA" (the FAWA model of a run with CCM, plus CCR for
 // TRADES), with the configuration keys that tell same-named groups apart.
-import { RunConfig } from '../training/run-format';
+import { RunConfig } from '../formats';
 import { formatEps } from './describe';
 import { LoadedRun } from './run-loader';
 

@@ -1,9 +1,10 @@
-// Reads a run directory (src/training/run-format.ts) for reporting: config.json, log.jsonl and any eval-*.json.
+// Reads a run directory (src/formats/run.ts) for reporting: config.json, log.jsonl and any eval-*.json.
 // Every problem is a UserError naming the file, the line for log.jsonl, and the field.
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../errors';
-import { EpochRecord, EvalResult, RunConfig, SplitAccuracy } from '../training/run-format';
+import { EpochRecord, EvalResult, RunConfig, SplitAccuracy } from '../formats';
+import { upgradeConfig } from '../training/defaults';
 
 export interface LoadedEval {
   file: string;
@@ -36,6 +37,10 @@ class Checker {
   number(v: unknown, field: string): number {
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(field, 'a finite number', v);
     return v;
+  }
+  /** A per-class accuracy: a fraction, or null for a class without points (NaN in memory, src/metrics/classwise.ts). */
+  classAccuracy(v: unknown, field: string): number {
+    return v === null ? NaN : this.fraction(v, field);
   }
   fraction(v: unknown, field: string): number {
     const x = this.number(v, field);
@@ -92,7 +97,7 @@ function checkConfig(raw: unknown, file: string): RunConfig {
   c.number(o.epochs, 'epochs');
   c.number(o.seed, 'seed');
   if (o.beta !== undefined) c.number(o.beta, 'beta');
-  return o as unknown as RunConfig;
+  return upgradeConfig(o) as unknown as RunConfig;
 }
 
 function checkSplit(c: Checker, v: unknown, field: string, k: number): SplitAccuracy {
@@ -100,7 +105,7 @@ function checkSplit(c: Checker, v: unknown, field: string, k: number): SplitAccu
   c.number(o.n, `${field}.n`);
   c.numbers(o.nPerClass, `${field}.nPerClass`, k);
   for (const key of ['clean', 'robust', 'worstRobust', 'worstClean']) c.fraction(o[key], `${field}.${key}`);
-  for (const key of ['cleanPerClass', 'robustPerClass']) c.numbers(o[key], `${field}.${key}`, k, (x, f) => c.fraction(x, f));
+  for (const key of ['cleanPerClass', 'robustPerClass']) o[key] = c.numbers(o[key], `${field}.${key}`, k, (x, f) => c.classAccuracy(x, f));
   return o as unknown as SplitAccuracy;
 }
 
@@ -116,7 +121,7 @@ function checkRecord(raw: unknown, where: string, k: number): EpochRecord {
   const train = c.object(o.train, 'train');
   c.number(train.loss, 'train.loss');
   for (const key of ['robust', 'clean']) c.fraction(train[key], `train.${key}`);
-  for (const key of ['robustPerClass', 'cleanPerClass']) c.numbers(train[key], `train.${key}`, k, (x, f) => c.fraction(x, f));
+  for (const key of ['robustPerClass', 'cleanPerClass']) train[key] = c.numbers(train[key], `train.${key}`, k, (x, f) => c.classAccuracy(x, f));
   for (const split of ['valid', 'test']) {
     if (split === 'test' && o.test === undefined) continue;
     const s = c.object(o[split], split);
@@ -139,7 +144,7 @@ function checkEval(raw: unknown, file: string, k: number): EvalResult {
   for (const key of ['model', 'attack', 'threatModel', 'dataset']) c.string(o[key], key);
   for (const key of ['eps', 'n', 'seed']) c.number(o[key], key);
   for (const key of ['cleanAccuracy', 'robustAccuracy', 'worstClassClean', 'worstClassRobust']) c.fraction(o[key], key);
-  for (const key of ['cleanPerClass', 'robustPerClass']) c.numbers(o[key], key, k, (x, f) => c.fraction(x, f));
+  for (const key of ['cleanPerClass', 'robustPerClass']) o[key] = c.numbers(o[key], key, k, (x, f) => c.classAccuracy(x, f));
   return o as unknown as EvalResult;
 }
 

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readLog } from '../training/run-log';
-import { EpochRecord } from '../training/run-format';
+import { EpochRecord } from '../formats';
 import { bestRecord } from '../training/summary';
 import { SweepEntry, entryDir } from './grid';
 import { EntryStatus, checkSameRun, entryStatus } from './run-entry';

@@ -25,17 +25,17 @@ export function fatTauForEpoch(epoch: number, tau: number, milestones: readonly 
  */
 export function epochSettings(cfg: TrainConfig, epoch: number, previousTrainRobust: number[] | undefined, frl: FrlState | undefined): EpochSettings {
   const K = cfg.numClasses;
-  let eps = marginsForEpoch(epoch, { eps: cfg.eps, numClasses: K, lambda1: cfg.lambda1, begin: cfg.calibrationBegin, enabled: cfg.cfa.ccm }, previousTrainRobust);
+  let eps = marginsForEpoch(epoch, { ...cfg.calibration, eps: cfg.eps, numClasses: K, enabled: cfg.cfa.ccm }, previousTrainRobust);
   const out: EpochSettings = { epsPerClass: eps };
   if (cfg.beta !== undefined && TRADES_FAMILY.includes(cfg.method)) {
-    out.betaPerClass = betasForEpoch(epoch, { beta: cfg.beta, numClasses: K, lambda2: cfg.lambda2, begin: cfg.calibrationBegin, enabled: cfg.cfa.ccr }, previousTrainRobust);
+    out.betaPerClass = betasForEpoch(epoch, { ...cfg.calibration, beta: cfg.beta, numClasses: K, enabled: cfg.cfa.ccr }, previousTrainRobust);
   }
   if (cfg.method === 'frl' && frl) {
-    const m = marginMultipliers(frl.lambdaMarg, cfg.frlMarginMax);
+    const m = marginMultipliers(frl.lambdaMarg, cfg.frl.marginMax);
     eps = eps.map((e, k) => e * m[k]);
     out.epsPerClass = eps;
     out.frlWeights = { nat: classWeights(frl.lambdaNat), bndy: classWeights(frl.lambdaBndy) };
   }
-  if (cfg.method === 'fat') out.fatTau = fatTauForEpoch(epoch, cfg.fatTau, cfg.fatTauMilestones);
+  if (cfg.method === 'fat') out.fatTau = fatTauForEpoch(epoch, cfg.fat.tau, cfg.fat.tauMilestones);
   return out;
 }

@@ -1,6 +1,7 @@
-// Per-class accuracy counters (§13, §16 D6): correct_k / n_k with any number of classes, from logits and labels.
+// Per-class accuracy counters over batches of logits (src/metrics/classwise.ts computes the accuracies).
 import { Tensor, tidy } from '../engine';
-import { SplitAccuracy } from './run-format';
+import { SplitAccuracy } from '../formats';
+import { overallAccuracy, perClassAccuracy, worstClass } from '../metrics';
 
 /** Running per-class counts of samples and of correct argmax predictions. */
 export interface ClassCounter {
@@ -28,35 +29,23 @@ export function countLabels(c: ClassCounter, pred: ArrayLike<number>, labels: Ar
   }
 }
 
-/** correct_k / n_k per class (0 for a class with no samples). */
-export function perClassAccuracy(c: ClassCounter): number[] {
-  return c.n.map((n, k) => (n > 0 ? c.correct[k] / n : 0));
-}
-
-/** Total correct / total samples (the paper's "average", §13). */
-export function overallAccuracy(c: ClassCounter): number {
-  const n = c.n.reduce((a, b) => a + b, 0);
-  return n > 0 ? c.correct.reduce((a, b) => a + b, 0) / n : 0;
-}
-
-/** min_k over the classes that have samples. */
-export function worstClass(perClass: number[], n: number[]): number {
-  const present = perClass.filter((_, k) => n[k] > 0);
-  return present.length ? Math.min(...present) : 0;
+/** Overall and per-class accuracy of a counter. */
+export function counterAccuracy(c: ClassCounter): { overall: number; perClass: number[] } {
+  return { overall: overallAccuracy(c.correct, c.n), perClass: perClassAccuracy(c.correct, c.n) };
 }
 
 /** A SplitAccuracy record from clean and robust counters over the same samples. */
 export function splitAccuracy(clean: ClassCounter, robust: ClassCounter): SplitAccuracy {
-  const cleanPerClass = perClassAccuracy(clean);
-  const robustPerClass = perClassAccuracy(robust);
+  const c = counterAccuracy(clean);
+  const r = counterAccuracy(robust);
   return {
     n: clean.n.reduce((a, b) => a + b, 0),
     nPerClass: clean.n.slice(),
-    clean: overallAccuracy(clean),
-    robust: overallAccuracy(robust),
-    cleanPerClass,
-    robustPerClass,
-    worstRobust: worstClass(robustPerClass, clean.n),
-    worstClean: worstClass(cleanPerClass, clean.n),
+    clean: c.overall,
+    robust: r.overall,
+    cleanPerClass: c.perClass,
+    robustPerClass: r.perClass,
+    worstRobust: worstClass(r.perClass),
+    worstClean: worstClass(c.perClass),
   };
 }

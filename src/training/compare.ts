@@ -11,7 +11,7 @@ import { checkpointFile } from './checkpoints';
 import { ConfigInput } from './config';
 import { mergeInputs, resolveConfig } from './defaults';
 import { presetInputs } from './presets';
-import { SplitAccuracy } from './run-format';
+import { SplitAccuracy } from '../formats';
 import { bestRecord, classTable } from './summary';
 import { TrainRunResult, trainRun } from './train-run';
 import { evaluateSplit } from './validate';
@@ -101,7 +101,7 @@ export async function compareAtCfa(o: CompareOptions): Promise<CompareSide[]> {
     print(classTable(cfg.classNames, sides.map((s) => ({ title: s.label, acc: s[split] }))));
   }
   const unaccepted = sides.filter((s) => s.label === 'AT+CFA' && s.which === 'model');
-  if (unaccepted.length) print(`(FAWA accepted no epoch: every worst-class validation robust accuracy was below the threshold ${unaccepted[0].run.cfg.fawaThreshold}; AT+CFA shows the CCM model.)`);
+  if (unaccepted.length) print(`(FAWA accepted no epoch: every worst-class validation robust accuracy was below the threshold ${unaccepted[0].run.cfg.fawa.threshold}; AT+CFA shows the CCM model.)`);
   const worst = (a: SplitAccuracy) => cfg.classNames[a.robustPerClass.indexOf(a.worstRobust)];
   print(`\nWorst class (test, robust): ${sides.map((s) => `${s.label} ${(100 * s.test.worstRobust).toFixed(1)}% (${worst(s.test)})`).join(' vs ')}.`);
   return sides;

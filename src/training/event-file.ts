@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { crc32c } from '../data/crc';
-import { writeFileAtomic } from '../nn';
+import { writeFileAtomic } from '../formats';
 
 export type Scalars = [tag: string, value: number][];
 

@@ -1,7 +1,7 @@
 // FRL, Fair Robust Learning (Xu et al., ICML 2021), as in its official code (ALGORITHMS.md §11, §16 D19).
 import { F, Tensor, tensor, tidy } from '../engine';
 import { tradesKL } from '../attacks/trades-kl';
-import { SplitAccuracy } from './run-format';
+import { SplitAccuracy } from '../formats';
 import { StepInput, StepOutput, inMode } from './step';
 import { klPerSample } from './trades';
 

@@ -1,7 +1,8 @@
 // Adversarial training with class-wise calibration (CFA, CVPR 2023).
 //
-//   const pending = resolveConfig(mergeInputs(...presetInputs(['quick-fmnist']), { method: 'trades', cfa: 'all' }), version);
-//   const { cfg, records } = await trainRun(pending, { runDir: 'runs/x' });   // writes run-format.ts's directory
+//   const input = checkInput({ method: 'trades', cfa: 'all', fawa: { threshold: 0.1 } }, 'my settings');
+//   const pending = resolveConfig(mergeInputs(...presetInputs(['quick-fmnist']), input), version);
+//   const { cfg, records } = await trainRun(pending, { runDir: 'runs/x' });   // writes the directory of formats/run.ts
 //
 // - Base trainers (one file each): at.ts (PGD-AT), trades.ts (eq. 8 normalised or original), fat.ts (both early-stop
 //   semantics), frl.ts (reweight / remargin / both), mart.ts.
@@ -9,11 +10,12 @@
 //   ema.ts baseline; the epoch's class-wise settings come from calibration.ts.
 // - Pipeline: train-epoch.ts (loss, SGD step, train robust accuracy from the loss's own logits), validate.ts (clean +
 //   PGD per class, eval mode), selection.ts, checkpoints.ts, run-state.ts (atomic resume state), run-log.ts, guards.ts.
-// - Configuration: config.ts (fields and checks), defaults.ts (paper vs official profile), presets.ts, config-file.ts.
-export * from './run-format';
-export { METHODS, TRADES_FAMILY, FIELDS, checkInput, parseCfaList } from './config';
-export type { TrainConfig, Method, CfaSwitches, ConfigInput } from './config';
-export { resolveConfig, mergeInputs } from './defaults';
+// - Configuration: config.ts (the settings schema: types, docs, ranges, default rules), defaults.ts (resolution and
+//   combination checks), presets.ts, config-file.ts.
+export * from '../formats';
+export { METHODS, TRADES_FAMILY, TRAIN_SCHEMA, checkInput, parseCfaList } from './config';
+export type { TrainConfig, TrainSettings, Method, CfaSwitches, ConfigInput } from './config';
+export { resolveConfig, mergeInputs, upgradeConfig } from './defaults';
 export type { PendingConfig } from './defaults';
 export { PRESETS, presetInputs } from './presets';
 export { readConfigFile } from './config-file';

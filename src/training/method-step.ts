@@ -28,9 +28,9 @@ export function methodStep(cfg: TrainConfig, model: Module, x: Tensor, y: Tensor
       case 'trades':
         return tradesStep({ ...base, beta, form: cfg.tradesLoss });
       case 'fat':
-        return fatStep({ ...base, tau: s.fatTau ?? cfg.fatTau, semantics: cfg.fatSemantics, attackMode: cfg.attackMode });
+        return fatStep({ ...base, tau: s.fatTau ?? cfg.fat.tau, semantics: cfg.fat.semantics, attackMode: cfg.attackMode });
       case 'frl':
-        return frlStep({ ...base, variant: cfg.frlVariant, weightsNat: s.frlWeights!.nat, weightsBndy: s.frlWeights!.bndy, beta });
+        return frlStep({ ...base, variant: cfg.frl.variant, weightsNat: s.frlWeights!.nat, weightsBndy: s.frlWeights!.bndy, beta });
       case 'mart':
         return martStep({ ...base, beta: cfg.beta ?? 6 });
       default:

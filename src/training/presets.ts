@@ -1,6 +1,6 @@
 // Named presets: partial configurations applied before a config file and flags (`--preset a,b` applies a then b).
 import { UserError } from '../errors';
-import { ConfigInput } from './config';
+import { ConfigInput, checkInput } from './config';
 
 interface Preset {
   doc: string;
@@ -19,11 +19,11 @@ export const PRESETS: Record<string, Preset> = {
   'paper-cifar10-fat-cfa': { doc: 'FAT+CFA: CCM (λ₁ 0.7) and FAWA', config: { ...cifar, method: 'fat', cfa: { ccm: true, fawa: true } } },
   'fat-original': {
     doc: 'the original FAT attack: early stopping §7.4b with ω 0.001 noise, dynamic τ (0, 1 from epoch 51, 2 from epoch 91), ε 0.031, α 0.007, attack in eval mode, zero padding',
-    config: { method: 'fat', fatSemantics: 'original', fatTau: 0, fatTauMilestones: [50, 90], eps: 0.031, stepSize: 0.007, attackMode: 'eval', padMode: 'zero' },
+    config: { method: 'fat', fat: { semantics: 'original', tau: 0, tauMilestones: [50, 90] }, eps: 0.031, stepSize: 0.007, attackMode: 'eval', padMode: 'zero' },
   },
   'paper-cifar10-frl': {
     doc: "FRL reweight+remargin fine-tuning with EMA (official FRL code: 40 epochs, lr 1e-3, zero padding); give the hot start with --init",
-    config: { ...cifar, method: 'frl', frlVariant: 'reweight-remargin', epochs: 40, lr: 0.001, lrSchedule: 'constant', padMode: 'zero', cfa: { ema: true } },
+    config: { ...cifar, method: 'frl', frl: { variant: 'reweight-remargin' }, epochs: 40, lr: 0.001, lrSchedule: 'constant', padMode: 'zero', cfa: { ema: true } },
   },
   official: { doc: "the official CFA code's defaults (λ₁ 0.5, decay 0.88, threshold 0.24, EMA from epoch 0, FAWA from first acceptance, AT/FAT attack in train mode)", config: { profile: 'official' } },
   'quick-fmnist': {
@@ -43,16 +43,16 @@ export const PRESETS: Record<string, Preset> = {
       batchSize: 64,
       lr: 0.1,
       lrMilestones: [6, 7],
-      fawaThreshold: 0.05,
+      fawa: { threshold: 0.05 },
     },
   },
 };
 
-/** The merged partial configuration of presets applied in order; an unknown name is a UserError listing the known ones. */
+/** The checked partial configurations of presets, in order; an unknown name is a UserError listing the known ones. */
 export function presetInputs(names: readonly string[]): ConfigInput[] {
   return names.map((n) => {
     const p = PRESETS[n];
     if (!p) throw new UserError(`--preset: unknown preset '${n}' (known: ${Object.keys(PRESETS).join(', ')})`);
-    return p.config;
+    return checkInput(p.config, `preset ${n}`);
   });
 }

@@ -1,8 +1,7 @@
 // RUN_DIR/log.jsonl: one EpochRecord per completed epoch. On resume it is made to agree with the saved state.
 import * as fs from 'fs';
 import * as path from 'path';
-import { appendLineSync, writeFileAtomic } from '../nn';
-import { EpochRecord } from './run-format';
+import { appendLineSync, EpochRecord, writeFileAtomic } from '../formats';
 
 export function logFile(runDir: string): string {
   return path.join(runDir, 'log.jsonl');

@@ -7,7 +7,7 @@ import { Tensor, getRngState, setRngState } from '../engine';
 import { UserError } from '../errors';
 import { Module, SGD, readSafetensors, writeSafetensors } from '../nn';
 import { FrlState } from './frl';
-import { EpochRecord, SplitAccuracy } from './run-format';
+import { EpochRecord, SplitAccuracy } from '../formats';
 import { BestSoFar } from './selection';
 import { AveragedModel } from './weight-average';
 

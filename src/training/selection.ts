@@ -1,6 +1,6 @@
 // Best-checkpoint selection (paper §5.1; ALGORITHMS.md §10.6, §16 D1): the highest overall + worst-class robust
 // accuracy, on the validation split by default (the official code used the test split).
-import { SplitAccuracy } from './run-format';
+import { SplitAccuracy } from '../formats';
 
 export type Averaged = 'model' | 'ema' | 'fawa';
 

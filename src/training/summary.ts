@@ -1,6 +1,6 @@
 // Text output of a run: one line per epoch and per-class tables of the best checkpoints.
 import { TrainConfig } from './config';
-import { EpochRecord, SplitAccuracy } from './run-format';
+import { EpochRecord, SplitAccuracy } from '../formats';
 import { Averaged } from './selection';
 
 const pct = (v: number) => (100 * v).toFixed(1);

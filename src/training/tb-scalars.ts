@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { appendEvent, eventFileName, removeEventFiles, Scalars, writeEventFile } from './event-file';
-import { EpochRecord, EvalResult, SplitAccuracy } from './run-format';
+import { EpochRecord, EvalResult, SplitAccuracy } from '../formats';
 
 /** Per-class tag suffixes: <k>_<name>. */
 export function classTags(classNames: readonly string[]): string[] {

@@ -7,13 +7,13 @@ import { Collective, SINGLE } from '../distributed/group';
 import { ImageDataset, batches } from '../data';
 import { Module, SGD } from '../nn';
 import { EpochSettings } from './calibration';
-import { classCounter, countBatch, overallAccuracy, perClassAccuracy } from './class-accuracy';
+import { classCounter, countBatch, counterAccuracy } from './class-accuracy';
 import { TrainConfig } from './config';
 import { sumCounters } from './counter-sum';
 import { checkLoss } from './guards';
 import { methodStep } from './method-step';
 import { progress } from './progress';
-import { TrainStats } from './run-format';
+import { TrainStats } from '../formats';
 
 export interface EpochRun {
   cfg: TrainConfig;
@@ -70,7 +70,7 @@ export function trainEpoch(r: EpochRun): TrainStats {
         tidy(() => countBatch(clean, noGrad(() => model.forward(x)), y));
         lossSum += loss * n;
         seen += n;
-        bar.update(b.batch + 1, { loss: lossSum / seen, robust: overallAccuracy(robust) });
+        bar.update(b.batch + 1, { loss: lossSum / seen, robust: counterAccuracy(robust).overall });
       } finally {
         dispose(x === b.x ? [b.x, b.y] : [x, y, b.x, b.y]);
       }
@@ -83,9 +83,9 @@ export function trainEpoch(r: EpochRun): TrainStats {
   }
   return {
     loss: seen ? lossSum / seen : 0,
-    robust: overallAccuracy(robust),
-    robustPerClass: perClassAccuracy(robust),
-    clean: overallAccuracy(clean),
-    cleanPerClass: perClassAccuracy(clean),
+    robust: counterAccuracy(robust).overall,
+    robustPerClass: counterAccuracy(robust).perClass,
+    clean: counterAccuracy(clean).overall,
+    cleanPerClass: counterAccuracy(clean).perClass,
   };
 }

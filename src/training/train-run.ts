@@ -6,7 +6,8 @@ import { manualSeed, resolveDevice, setNumThreads } from '../engine';
 import { broadcastTensors } from '../distributed/data-parallel';
 import { Collective, SINGLE } from '../distributed/group';
 import { UserError } from '../errors';
-import { Module, SGD, createModel, learningRate, loadCheckpoint, writeFileAtomic } from '../nn';
+import { EpochRecord, SplitAccuracy, writeFileAtomic } from '../formats';
+import { Module, SGD, createModel, learningRate, loadCheckpoint } from '../nn';
 import { epochSettings } from './calibration';
 import { saveRunCheckpoint } from './checkpoints';
 import { TrainConfig } from './config';
@@ -14,11 +15,10 @@ import { RunData, completeConfig, prepareData } from './data-setup';
 import { PendingConfig } from './defaults';
 import { emaUpdate } from './ema';
 import { fawaUpdate } from './fawa';
-import { FrlOptions, FrlState, frlInitialState, frlUpdate } from './frl';
+import { FrlState, frlInitialState, frlUpdate } from './frl';
 import { DivergenceError, checkWeights } from './guards';
 import { appendRecord, reconcileLog } from './run-log';
 import { appendEpochEvents, startRunEvents } from './tb-scalars';
-import { EpochRecord, SplitAccuracy } from './run-format';
 import { RunState, loadState, saveState } from './run-state';
 import { Averaged, BestSoFar, beatsBest, selectionIndex } from './selection';
 import { formatEpochLine } from './summary';
@@ -47,10 +47,6 @@ export interface TrainRunResult {
 
 export function configFile(runDir: string): string {
   return path.join(runDir, 'config.json');
-}
-
-function frlOptions(c: TrainConfig): FrlOptions {
-  return { variant: c.frlVariant, tauNat: c.frlTauNat, tauBndy: c.frlTauBndy, rate1: c.frlRate1, rate2: c.frlRate2, lim: c.frlLim, marginMax: c.frlMarginMax, halveEvery: c.frlHalveEvery };
 }
 
 /** Refuses to start a new run over an existing one, and to resume a folder that holds none. */
@@ -87,7 +83,7 @@ function disposeModels(m: Models): void {
 
 /**
  * Trains per `pending` (or resumes the run in opts.runDir) and returns the resolved configuration and the epoch
- * records. Writes config.json, log.jsonl, state/ and checkpoints/ (run-format.ts). A diverging run stops with a
+ * records. Writes config.json, log.jsonl, state/ and checkpoints/ (src/formats/run.ts). A diverging run stops with a
  * DivergenceError; the previous epoch's state and checkpoints are kept.
  */
 export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Promise<TrainRunResult> {
@@ -118,7 +114,7 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
       state = loaded;
       log(`resuming ${runDir} after epoch ${loaded.epoch + 1}/${cfg.epochs}`);
     } else {
-      const frl = cfg.method === 'frl' ? frlInitialState(cfg.numClasses, frlOptions(cfg)) : undefined;
+      const frl = cfg.method === 'frl' ? frlInitialState(cfg.numClasses, cfg.frl) : undefined;
       // FRL sets its multipliers from the current model's validation before every epoch, the first included.
       const lastValid = frl ? evaluateSplit(m.model, data.valid, evalOpts) : emptyAccuracy(cfg.numClasses);
       state = { epoch: -1, trainRobustPerClass: [], lastValid, frl, best: {} };
@@ -173,7 +169,7 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
   const t0 = performance.now();
   const lr = learningRate(cfg.lrSchedule === 'piecewise' ? { kind: 'piecewise', milestones: cfg.lrMilestones, gamma: cfg.lrGamma } : cfg.lrSchedule === 'cosine' ? { kind: 'cosine', minLr: 0 } : { kind: 'constant' }, epoch, cfg.lr, cfg.epochs);
   m.optimizer.lr = lr;
-  const frl: FrlState | undefined = prev.frl ? frlUpdate(prev.frl, prev.lastValid, epoch + 1, frlOptions(cfg)) : undefined;
+  const frl: FrlState | undefined = prev.frl ? frlUpdate(prev.frl, prev.lastValid, epoch + 1, cfg.frl) : undefined;
   const previousT = epoch > 0 ? prev.trainRobustPerClass : undefined;
   const settings = epochSettings(cfg, epoch, previousT, frl);
 
@@ -181,8 +177,8 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
   checkWeights(m.model, epoch);
 
   const validModel = evaluateSplit(m.model, data.valid, evalOpts);
-  const emaUpdated = m.ema ? emaUpdate(m.ema, m.model, epoch, { decay: cfg.emaDecay, begin: cfg.emaBegin }) : false;
-  const fawaUpdated = m.fawa ? fawaUpdate(m.fawa, m.model, validModel.worstRobust, epoch, { decay: cfg.fawaDecay, threshold: cfg.fawaThreshold, begin: cfg.fawaBegin }) : false;
+  const emaUpdated = m.ema ? emaUpdate(m.ema, m.model, epoch, cfg.ema) : false;
+  const fawaUpdated = m.fawa ? fawaUpdate(m.fawa, m.model, validModel.worstRobust, epoch, cfg.fawa) : false;
   // An average that did not change keeps last epoch's evaluation.
   const averaged = (split: 'valid' | 'test', ds: RunData['valid']) => {
     const out: { ema?: SplitAccuracy; fawa?: SplitAccuracy } = {};

@@ -7,7 +7,7 @@ import { ImageDataset, batches } from '../data';
 import { Module } from '../nn';
 import { classCounter, countBatch, splitAccuracy } from './class-accuracy';
 import { sumCounters } from './counter-sum';
-import { SplitAccuracy } from './run-format';
+import { SplitAccuracy } from '../formats';
 
 export interface EvalOptions {
   eps: number;

@@ -7,10 +7,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../../src/errors';
-import { checkInput } from '../../src/training/config';
 import { dataOptions } from '../../src/training/data-setup';
-import { canonicalDataset, resolveConfig } from '../../src/training/defaults';
-import { EpochRecord, SplitAccuracy } from '../../src/training/run-format';
+import { canonicalDataset, checkInput } from '../../src/training/config';
+import { resolveConfig } from '../../src/training/defaults';
+import { EpochRecord, SplitAccuracy } from '../../src/formats';
 import { tempDir, writeImageFolder } from '../data/formats';
 import { decodeEventFile } from '../helpers/tfevents-decoder';
 

@@ -1,7 +1,7 @@
 // Class-wise metrics (§13) and the balanced choice of test points, on hand-computed cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classwiseMetrics, populationVariance, worstFractionMean } from '../../src/evaluation/metrics';
+import { classwiseMetrics, populationVariance, worstFractionMean } from '../../src/metrics';
 import { selectBalanced } from '../../src/evaluation/select';
 
 test('metrics: per-class, worst class, worst 20%, population variance and confusion on a hand example', () => {

@@ -1,9 +1,9 @@
-// Writes synthetic run directories in the run format (src/training/run-format.ts) for report tests: plausible
+// Writes synthetic run directories in the run format (src/formats/run.ts) for report tests: plausible
 // CIFAR-10-like curves from closed formulas, deterministic per seed, optionally with eval-*.json files.
 import * as fs from 'fs';
 import * as path from 'path';
 import { makeUniform } from '../../src/data/toy';
-import { EpochRecord, EvalResult, RunConfig, SplitAccuracy } from '../../src/training/run-format';
+import { EpochRecord, EvalResult, RunConfig, SplitAccuracy } from '../../src/formats';
 
 export const CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 /** Relative hardness of the classes: bird, cat, deer, dog are the hard ones. */

@@ -48,15 +48,15 @@ test('a small grid: methods × axes × seeds, names, and each entry resolved lik
       assert.deepEqual(c.cfa, { ccm: false, ccr: false, fawa: false, ema: true });
       assert.equal(c.eps, e.name.includes('4_255') ? 4 / 255 : 0.1);
       assert.equal(c.stepSize, 0.025, 'the preset\'s explicit α is kept');
-      assert.equal(c.lambda1, 0.5);
+      assert.equal(c.calibration.lambda1, 0.5);
       assert.equal(e.nproc, 1);
       assert.deepEqual(e.axes, [['eps', e.name.includes('4_255') ? '4/255' : '0.1']]);
     } else {
       assert.equal(c.method, 'trades');
       assert.deepEqual(c.cfa, { ccm: true, ccr: true, fawa: true, ema: false });
       assert.equal(c.eps, 0.1, 'the method\'s own axes replace the top-level ones: the preset\'s ε');
-      assert.equal(c.lambda2, e.name.includes('0.4') ? 0.4 : 0.6);
-      assert.equal(c.lambda1, 0.3);
+      assert.equal(c.calibration.lambda2, e.name.includes('0.4') ? 0.4 : 0.6);
+      assert.equal(c.calibration.lambda1, 0.3);
       assert.equal(c.beta, 6);
       assert.equal(e.nproc, 2);
     }
@@ -103,16 +103,16 @@ test('paper-table1: 7 runs × 5 seeds give the 11 rows; every entry resolved as 
     assert.equal(c.steps, 10, e.name);
     assert.equal(c.method, x.method, e.name);
     assert.equal((['ccm', 'ccr', 'fawa', 'ema'] as const).filter((p) => c.cfa[p]).join(','), x.cfa, e.name);
-    assert.equal(c.lambda1, x.lambda1, e.name);
-    assert.equal(c.lambda2, 0.5, e.name);
+    assert.equal(c.calibration.lambda1, x.lambda1, e.name);
+    assert.equal(c.calibration.lambda2, 0.5, e.name);
     assert.equal(c.epochs, x.epochs, e.name);
     assert.equal(c.beta, x.beta, e.name);
     assert.equal(c.lr, x.lr, e.name);
     assert.equal(c.preset, x.preset, e.name);
     assert.equal(c.seed, e.seed, e.name);
     assert.equal(c.profile, 'paper', e.name);
-    assert.equal(c.fawaThreshold, 0.2, e.name);
-    assert.equal(c.emaDecay, 0.85, e.name);
+    assert.equal(c.fawa.threshold, 0.2, e.name);
+    assert.equal(c.ema.decay, 0.85, e.name);
     if (e.method === 'frl') {
       assert.equal(c.init, `/s/trades-seed${e.seed}/checkpoints/model-best.safetensors`);
       assert.equal(g.entries[e.after!].name, `trades-seed${e.seed}`);
@@ -125,9 +125,9 @@ test('the paper\'s figure grids hold the paper\'s values', () => {
   assert.deepEqual(values('paper-fig2', (g) => g.entries.map((e) => Math.round(e.config.eps * 255))), [2, 4, 6, 8, 10, 12, 14, 16]);
   assert.deepEqual(values('paper-fig3', (g) => g.entries.map((e) => e.config.beta)), [1, 2, 3, 4, 5, 6, 7, 8]);
   const f5 = namedGrid('paper-fig5a', V)!;
-  assert.deepEqual(f5.entries.map((e) => [e.config.cfa.ccm, e.config.lambda1]), [[false, 0.5], [true, 0.3], [true, 0.4], [true, 0.5], [true, 0.6], [true, 0.7]]);
+  assert.deepEqual(f5.entries.map((e) => [e.config.cfa.ccm, e.config.calibration.lambda1]), [[false, 0.5], [true, 0.3], [true, 0.4], [true, 0.5], [true, 0.6], [true, 0.7]]);
   const f7 = namedGrid('paper-fig7', V)!;
-  assert.deepEqual(f7.entries.map((e) => [e.config.method, e.config.cfa.ccm && e.config.cfa.ccr, e.config.lambda1, e.config.lambda2]), [['trades', false, 0.3, 0.5], ...[0.3, 0.4, 0.5, 0.6, 0.7].map((l) => ['trades', true, 0.3, l])]);
+  assert.deepEqual(f7.entries.map((e) => [e.config.method, e.config.cfa.ccm && e.config.cfa.ccr, e.config.calibration.lambda1, e.config.calibration.lambda2]), [['trades', false, 0.3, 0.5], ...[0.3, 0.4, 0.5, 0.6, 0.7].map((l) => ['trades', true, 0.3, l])]);
   for (const name of Object.keys(NAMED_GRIDS)) for (const e of namedGrid(name, V)!.entries) assert.equal(e.config.epochs, e.method === 'frl' ? 40 : 200);
 });
 

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readLog } from '../../src/training/run-log';
-import { EpochRecord } from '../../src/training/run-format';
+import { EpochRecord } from '../../src/formats';
 import { readGridFile } from '../../src/sweep/grid';
 import { entryStatus } from '../../src/sweep/run-entry';
 import { threadsPerJob } from '../../src/sweep/run-local';

@@ -11,24 +11,24 @@ const resolve = (...inputs: Record<string, unknown>[]) => resolveConfig(mergeInp
 
 test('paper profile: λ₁ per method, decay 0.85, threshold 0.2, begin epochs as fractions of the run', () => {
   const at = resolve({ dataset: 'cifar10', method: 'at' });
-  assert.equal(at.lambda1, 0.5);
-  assert.equal(resolve({ dataset: 'cifar10', method: 'trades' }).lambda1, 0.3);
-  assert.equal(resolve({ dataset: 'cifar10', method: 'fat' }).lambda1, 0.7);
+  assert.equal(at.calibration.lambda1, 0.5);
+  assert.equal(resolve({ dataset: 'cifar10', method: 'trades' }).calibration.lambda1, 0.3);
+  assert.equal(resolve({ dataset: 'cifar10', method: 'fat' }).calibration.lambda1, 0.7);
   assert.equal(at.eps, 8 / 255);
   assert.equal(at.stepSize, 2 / 255);
   assert.equal(at.arch, 'prn18');
-  assert.deepEqual([at.emaDecay, at.fawaDecay, at.fawaThreshold], [0.85, 0.85, 0.2]);
-  assert.deepEqual([at.calibrationBegin, at.emaBegin, at.fawaBegin], [10, 50, 50], '200 epochs: the paper values');
+  assert.deepEqual([at.ema.decay, at.fawa.decay, at.fawa.threshold], [0.85, 0.85, 0.2]);
+  assert.deepEqual([at.calibration.begin, at.ema.begin, at.fawa.begin], [10, 50, 50], '200 epochs: the paper values');
   assert.deepEqual(at.lrMilestones, [100, 150]);
   assert.equal(at.attackMode, 'eval');
   const short = resolve({ dataset: 'cifar10', epochs: 8 });
-  assert.deepEqual([short.calibrationBegin, short.emaBegin, short.fawaBegin, ...short.lrMilestones], [1, 2, 2, 4, 6]);
+  assert.deepEqual([short.calibration.begin, short.ema.begin, short.fawa.begin, ...short.lrMilestones], [1, 2, 2, 4, 6]);
   assert.equal(resolve({ dataset: 'fmnist' }).eps, 0.1, 'Fashion-MNIST alias and its ε');
 });
 
 test('official profile: λ₁ 0.5 everywhere, decay 0.88, threshold 0.24, averaging from epoch 0, AT/FAT attack in train mode', () => {
   const t = resolve(...presetInputs(['paper-cifar10-trades-cfa', 'official']));
-  assert.deepEqual([t.lambda1, t.emaDecay, t.fawaDecay, t.fawaThreshold, t.emaBegin, t.fawaBegin], [0.5, 0.88, 0.88, 0.24, 0, 0]);
+  assert.deepEqual([t.calibration.lambda1, t.ema.decay, t.fawa.decay, t.fawa.threshold, t.ema.begin, t.fawa.begin], [0.5, 0.88, 0.88, 0.24, 0, 0]);
   assert.equal(t.attackMode, 'eval', 'TRADES attacks in eval mode in both');
   assert.deepEqual(t.cfa, { ccm: true, ccr: true, fawa: true, ema: false });
   assert.equal(resolve({ method: 'fat', profile: 'official' }).attackMode, 'train');
@@ -38,7 +38,7 @@ test('official profile: λ₁ 0.5 everywhere, decay 0.88, threshold 0.24, averag
 test('later settings override earlier ones; explicit values beat profile defaults', () => {
   const c = resolve(...presetInputs(['paper-cifar10-at-cfa']), { epochs: 20, fawaThreshold: 0.3 }, { cfa: 'ccm,ema' });
   assert.equal(c.epochs, 20);
-  assert.equal(c.fawaThreshold, 0.3);
+  assert.equal(c.fawa.threshold, 0.3);
   assert.deepEqual(c.cfa, { ccm: true, ccr: false, fawa: false, ema: true }, 'a CFA list replaces the switches');
   assert.deepEqual(resolve({ method: 'trades', cfa: 'all' }).cfa, { ccm: true, ccr: true, fawa: true, ema: false });
   assert.deepEqual(resolve({ method: 'at', cfa: 'all' }).cfa, { ccm: true, ccr: false, fawa: true, ema: false }, 'no CCR outside the TRADES family');
@@ -67,7 +67,7 @@ test('invalid settings are rejected with the field named', () => {
 
 test("the original FAT's dynamic τ: 0 up to epoch 50, 1 up to 90, 2 after (1-based), logged per epoch", () => {
   const c = resolve(...presetInputs(['paper-cifar10-fat', 'fat-original']));
-  assert.deepEqual([c.fatSemantics, c.fatTau, c.eps, c.stepSize, c.attackMode], ['original', 0, 0.031, 0.007, 'eval']);
+  assert.deepEqual([c.fat.semantics, c.fat.tau, c.eps, c.stepSize, c.attackMode], ['original', 0, 0.031, 0.007, 'eval']);
   const withData = (p: ReturnType<typeof resolve>): TrainConfig => ({ ...p, numClasses: 10, classNames: [...'0123456789'], mean: [0], std: [1], channels: 1, inputSize: 28, augment: 'none' });
   const tauAt = (epoch1: number) => epochSettings(withData(c), epoch1 - 1, undefined, undefined).fatTau;
   assert.deepEqual([1, 50, 51, 90, 91, 200].map(tauAt), [0, 0, 1, 1, 2, 2]);

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readSafetensors } from '../../src/nn';
 import { reconcileLog, readLog } from '../../src/training/run-log';
-import { EpochRecord } from '../../src/training/run-format';
+import { EpochRecord } from '../../src/formats';
 import { writeTinyIdx } from './idx-fixture';
 
 const CFA = path.join(__dirname, '../../../bin/cfa.js');

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { crc32c } from '../../src/data/crc';
 import { appendEvent, encodeEvent, tfRecord, writeEventFile } from '../../src/training/event-file';
-import { EpochRecord } from '../../src/training/run-format';
+import { EpochRecord } from '../../src/formats';
 import { classTags, startRunEvents } from '../../src/training/tb-scalars';
 import { bitCrc32c, decodeEventFile } from '../helpers/tfevents-decoder';
 

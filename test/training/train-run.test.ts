@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tidy } from '../../src/engine';
 import { readSafetensors } from '../../src/nn';
-import { EpochRecord } from '../../src/training/run-format';
+import { EpochRecord } from '../../src/formats';
 import { assertClose } from '../helpers/assert-close';
 import { writeTinyIdx } from './idx-fixture';
 
@@ -33,8 +33,8 @@ test('two epochs of AT + CCM + FAWA + EMA write a complete run directory', () =>
     assert.equal(cfg.method, 'at');
     assert.deepEqual(cfg.cfa, { ccm: true, ccr: false, fawa: true, ema: true });
     assert.equal(cfg.numClasses, 10);
-    assert.equal(cfg.calibrationBegin, 1);
-    assert.equal(cfg.lambda1, 0.5);
+    assert.equal(cfg.calibration.begin, 1);
+    assert.equal(cfg.calibration.lambda1, 0.5);
 
     const log: EpochRecord[] = fs.readFileSync(path.join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(log.length, 2);

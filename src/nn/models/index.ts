@@ -2,12 +2,13 @@
 import { UserError } from '../../errors';
 import { Normalized } from '../layers';
 import { Module } from '../module';
+import { isModelPlugin } from './names';
+import { createPluginNetwork } from './plugin';
 import { PreActResNet18 } from './preact-resnet18';
 import { SmallCNN } from './small-cnn';
 import { WideResNet } from './wide-resnet';
 
-export const ARCHS = ['prn18', 'wrn34-10', 'smallcnn'] as const;
-export type Arch = (typeof ARCHS)[number];
+import { ARCHS } from './names';
 
 export interface ModelSpec {
   arch: string;
@@ -16,7 +17,7 @@ export interface ModelSpec {
   inputSize: number;
 }
 
-/** Builds the bare network (its state dict uses PyTorch's key names). */
+/** Builds the bare network (its state dict uses PyTorch's key names), built in or from a plug-in file. */
 export function createNetwork(s: ModelSpec): Module {
   switch (s.arch) {
     case 'prn18':
@@ -27,7 +28,8 @@ export function createNetwork(s: ModelSpec): Module {
     case 'smallcnn':
       return new SmallCNN({ numClasses: s.numClasses, inChannels: s.inChannels, inputSize: s.inputSize });
     default:
-      throw new UserError(`--arch: unknown architecture '${s.arch}' (expected one of ${ARCHS.join(', ')})`);
+      if (isModelPlugin(s.arch)) return createPluginNetwork(s.arch, { numClasses: s.numClasses, inChannels: s.inChannels, inputSize: s.inputSize });
+      throw new UserError(`--arch: unknown architecture '${s.arch}' (expected one of ${ARCHS.join(', ')} or a model plug-in file .js)`);
   }
 }
 
@@ -41,3 +43,7 @@ export function createModel(s: ModelSpec & { mean: number[]; std: number[]; chan
 }
 
 export { PreActResNet18, SmallCNN, WideResNet };
+export { ARCHS, isModelPlugin } from './names';
+export type { Arch } from './names';
+export { PLUGIN_LIBRARY, loadPlugin, pluginFunction } from './plugin';
+export type { ModelFactory, ModelPluginSpec } from './plugin';

@@ -1,4 +1,4 @@
-// The on-disk format of a training run directory, shared by `cfa train` (writer), `cfa eval` and `cfa report`
+// The on-disk formats of a training run directory, shared by `cfa train` (writer), `cfa eval` and `cfa report`
 // (readers).
 //
 //   RUN_DIR/config.json        RunConfig: the resolved configuration (after presets, config file and flags)
@@ -19,7 +19,7 @@ export interface SplitAccuracy {
   robust: number;
   cleanPerClass: number[];
   robustPerClass: number[];
-  /** min over classes of robustPerClass (and of cleanPerClass). */
+  /** min over the classes with points of robustPerClass (and of cleanPerClass); src/metrics/classwise.ts. */
   worstRobust: number;
   worstClean: number;
 }
@@ -85,33 +85,4 @@ export interface RunCore {
 export interface RunConfig extends RunCore {
   /** Every other hyper-parameter (λ₁, λ₂, begin epoch, FAWA decay/threshold, lr, wd, schedule, batch sizes …). */
   [key: string]: unknown;
-}
-
-/** Output of `cfa eval --out` (RobustBench-like fields plus per-class arrays). */
-export interface EvalResult {
-  model: string;
-  arch: string;
-  dataset: string;
-  classNames: string[];
-  threatModel: 'Linf' | 'L2';
-  eps: number;
-  attack: string;
-  n: number;
-  seed: number;
-  cleanAccuracy: number;
-  robustAccuracy: number;
-  cleanPerClass: number[];
-  robustPerClass: number[];
-  worstClassClean: number;
-  worstClassRobust: number;
-  /** Mean of the worst ⌈0.2K⌉ classes' robust accuracy. */
-  worst20Robust: number;
-  /** Population variance of robustPerClass. */
-  classwiseVariance: number;
-  /** Running robust accuracy after each attack of an ensemble (AutoAttack). */
-  perAttack?: { attack: string; robustAccuracy: number; seconds: number }[];
-  /** confusion[y][p]: points of class y predicted p under attack. */
-  confusion: number[][];
-  flags: string[];
-  seconds: number;
 }

@@ -4,13 +4,9 @@ import * as path from 'path';
 import { RunConfig } from '../training/run-format';
 import { LoadedEval } from './run-loader';
 
-/** ε in pixel units as "8/255" when it is a whole number of 255ths, else 4 significant digits. */
-export function formatEps(eps: number): string {
-  const k = eps * 255;
-  if (Math.abs(k - Math.round(k)) < 1e-6) return `${Math.round(k)}/255`;
-  if (Math.abs(k * 10 - Math.round(k * 10)) < 1e-5) return `${(Math.round(k * 10) / 10).toFixed(1)}/255`;
-  return String(Number(eps.toPrecision(4)));
-}
+import { formatEps } from '../eps-format';
+
+export { formatEps };
 
 /** A fraction as a percentage with one decimal. */
 export function pct(v: number): string {

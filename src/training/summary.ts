@@ -1,4 +1,5 @@
 // Text output of a run: one line per epoch and per-class tables of the best checkpoints.
+import { formatEps } from '../eps-format';
 import { TrainConfig } from './config';
 import { EpochRecord, SplitAccuracy } from './run-format';
 import { Averaged } from './selection';
@@ -62,7 +63,7 @@ export function runSummary(cfg: TrainConfig, records: EpochRecord[]): string {
       if (acc) columns.push({ title: `${which}@${records[i].epoch + 1}`, acc });
     }
     if (!columns.length) continue;
-    const attack = `PGD-${cfg.evalSteps} ε=${cfg.eps.toPrecision(3)}`;
+    const attack = `PGD-${cfg.evalSteps} ε=${formatEps(cfg.eps)}`;
     out.push(`${split === 'valid' ? 'Validation' : 'Test'} accuracy (%) of the best checkpoints (selected on ${cfg.selectOn}; robust = ${attack}; name@epoch):`);
     out.push(classTable(cfg.classNames, columns), '');
   }

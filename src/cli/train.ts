@@ -77,7 +77,8 @@ PGD-10, eval mode, per class) runs every epoch; "best" = highest robust + worst-
 Options (settings are applied in the order presets, --config file, flags, --set):
   --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet or toy (default fashion-mnist)
   --data-dir DIR          dataset folder (default: $CFA_DATA, ~/.cache/cfa, ./data, /usr/share/datasets)
-  --arch NAME             prn18, wrn34-10 or smallcnn (default by dataset)
+  --arch NAME             prn18, prn18-frl, resnet18, wrn34-10 or smallcnn (default by dataset: resnet18 for
+                          Tiny-ImageNet, as in the paper's App. C.1)
   --method NAME           at (default), trades, fat, frl or mart
   --cfa LIST              CFA parts: ccm, ccr, fawa, ema, comma-separated; "all" = ccm, fawa and ccr for TRADES/FRL
   --eps E                 budget in [0,1] pixels, e.g. 8/255 (default 8/255; 0.1 for Fashion-MNIST)
@@ -109,6 +110,11 @@ Defaults profile (paper unless --preset official):
   best eligible from         epoch 0                                          ceil(0.5·epochs)
   both: SGD lr 0.1, momentum 0.9, wd 5e-4, lr ÷10 at ceil(0.5·E) and ceil(0.75·E), 10 PGD steps of ε/4, β 6, τ 3,
   validation = first 100 images per class (CIFAR-10) or 2% of each class.
+
+BatchNorm mode of the training attack: the paper does not say in which mode AT's and FAT's training attacks run;
+Table 1 was made with the official code, which attacks in train mode (batch statistics, running statistics updated
+by every attack step). The paper-cifar10-at*/fat* presets therefore use attackMode train; --set attackMode=eval gives
+the eval-mode attack of the paper profile (docs/methods.md#batchnorm-mode).
 
 Presets:
 ${presets.join('\n')}

@@ -100,7 +100,7 @@ export const FIELDS: Record<string, Field> = {
   profile: choice("defaults profile: 'paper' (default) or 'official' (the released code's defaults)", ['paper', 'official']),
   dataset: { kind: { t: 'string' }, doc: 'dataset: cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet or toy' },
   dataDir: { kind: { t: 'string' }, doc: 'folder of the dataset (default: searched in the usual places)' },
-  arch: choice('architecture (default prn18 for colour images, smallcnn for 28×28)', ['prn18', 'preactresnet18', 'wrn34-10', 'smallcnn']),
+  arch: choice("architecture (default prn18 for CIFAR, resnet18 for Tiny-ImageNet as in App. C.1, smallcnn for 28×28; 'prn18-frl' is FRL's PRN-18 without the final BatchNorm)", ['prn18', 'preactresnet18', 'prn18-frl', 'resnet18', 'wrn34-10', 'smallcnn']),
   method: choice('base trainer', METHODS),
   cfa: { kind: { t: 'cfa' }, doc: 'CFA parts: {ccm, ccr, fawa, ema} booleans, or a list/string such as "ccm,ccr,fawa", "all", "none"' },
   eps: num('training and validation budget ε in [0,1] pixels (default 8/255; 0.1 for Fashion-MNIST, 0.3 for MNIST)', { min: 0, max: 1, fraction: true }),

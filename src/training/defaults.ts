@@ -28,7 +28,7 @@ export type PendingConfig = Omit<TrainSettings, 'classNames' | 'numClasses' | 'm
 const DATASET_DEFAULTS: Record<string, { eps: number; arch: string }> = {
   cifar10: { eps: 8 / 255, arch: 'prn18' },
   cifar100: { eps: 8 / 255, arch: 'prn18' },
-  'tiny-imagenet': { eps: 8 / 255, arch: 'prn18' },
+  'tiny-imagenet': { eps: 8 / 255, arch: 'resnet18' },
   'fashion-mnist': { eps: 0.1, arch: 'smallcnn' },
   mnist: { eps: 0.3, arch: 'smallcnn' },
   toy: { eps: 0.1, arch: 'smallcnn' },

@@ -3,10 +3,11 @@ import { UserError } from '../../errors';
 import { Normalized } from '../layers';
 import { Module } from '../module';
 import { PreActResNet18 } from './preact-resnet18';
+import { ResNet18 } from './resnet18';
 import { SmallCNN } from './small-cnn';
 import { WideResNet } from './wide-resnet';
 
-export const ARCHS = ['prn18', 'wrn34-10', 'smallcnn'] as const;
+export const ARCHS = ['prn18', 'prn18-frl', 'resnet18', 'wrn34-10', 'smallcnn'] as const;
 export type Arch = (typeof ARCHS)[number];
 
 export interface ModelSpec {
@@ -22,6 +23,10 @@ export function createNetwork(s: ModelSpec): Module {
     case 'prn18':
     case 'preactresnet18':
       return new PreActResNet18({ numClasses: s.numClasses, inChannels: s.inChannels, pool: s.inputSize === 32 ? 'fixed4' : 'global' });
+    case 'prn18-frl':
+      return new PreActResNet18({ numClasses: s.numClasses, inChannels: s.inChannels, pool: s.inputSize === 32 ? 'fixed4' : 'global', finalBn: false });
+    case 'resnet18':
+      return new ResNet18({ numClasses: s.numClasses, inChannels: s.inChannels });
     case 'wrn34-10':
       return new WideResNet({ depth: 34, widen: 10, numClasses: s.numClasses, inChannels: s.inChannels });
     case 'smallcnn':
@@ -40,4 +45,4 @@ export function createModel(s: ModelSpec & { mean: number[]; std: number[]; chan
   return s.channelsLast === false ? m : m.channelsLast();
 }
 
-export { PreActResNet18, SmallCNN, WideResNet };
+export { PreActResNet18, ResNet18, SmallCNN, WideResNet };

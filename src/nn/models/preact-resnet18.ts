@@ -66,12 +66,14 @@ export interface PreActResNetOptions {
   inChannels?: number;
   /** 'fixed4' = avg_pool2d(4) as in the original (32×32 input); 'global' = adaptive average pool (any input size). */
   pool?: 'fixed4' | 'global';
+  /** false: FRL's variant, layer4 straight to the pool, no final BatchNorm + ReLU (docs/methods.md#frl). Default true. */
+  finalBn?: boolean;
 }
 
 export class PreActResNet18 extends Module {
   private readonly conv1: Conv2d;
   private readonly layers: Layer[];
-  private readonly bn: BatchNorm2d;
+  private readonly bn?: BatchNorm2d;
   private readonly linear: Linear;
   private readonly pool: 'fixed4' | 'global';
   constructor(o: PreActResNetOptions = {}) {
@@ -84,7 +86,7 @@ export class PreActResNet18 extends Module {
       this.child('layer3', new Layer(128, 256, 2)),
       this.child('layer4', new Layer(256, 512, 2)),
     ];
-    this.bn = this.child('bn', new BatchNorm2d(512));
+    if (o.finalBn !== false) this.bn = this.child('bn', new BatchNorm2d(512));
     this.linear = this.child('linear', new Linear(512, o.numClasses ?? 10));
   }
   forward(x: Tensor): Tensor {
@@ -94,12 +96,12 @@ export class PreActResNet18 extends Module {
       h.dispose();
       h = next;
     }
-    const b = this.bn.forward(h);
-    const r = b.relu();
+    const b = this.bn ? this.bn.forward(h) : h;
+    const r = this.bn ? b.relu() : h;
     const p = this.pool === 'global' ? F.adaptiveAvgPool2d(r, 1) : F.avgPool2d(r, 4);
     const f = p.flatten(1);
     const out = this.linear.forward(f);
-    dispose([h, b, r, p, f]);
+    dispose(this.bn ? [h, b, r, p, f] : [h, p, f]);
     return out;
   }
 }

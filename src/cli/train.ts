@@ -72,7 +72,8 @@ function help(): string {
 
 Trains a network adversarially and writes RUN_DIR/{config.json, log.jsonl, state/, checkpoints/} with the best and
 last weights of the model, its EMA and its FAWA average (safetensors, PyTorch key names). Validation (clean and
-PGD-10, eval mode, per class) runs every epoch; "best" = highest robust + worst-class robust accuracy on validation.
+PGD-10, eval mode, per class) runs every epoch; "best" = highest robust + worst-class robust accuracy on validation
+(worst-20% mean instead of the worst class from 100 classes on, as the paper's App. C.1; see selectionMetric).
 
 Options (settings are applied in the order presets, --config file, flags, --set):
   --data NAME             cifar10, cifar100, fashion-mnist, mnist, tiny-imagenet or toy (default fashion-mnist)

@@ -127,7 +127,8 @@ export function checkpointMeasures(group: RunGroup, kind: ModelKind, checkpoint:
     const i = checkpoint === 'last' ? run.epochs.length - 1 : bestIndex(run, kind);
     const m = i === undefined ? undefined : loggedMeasure(run, i, kind);
     if (!m) return undefined;
-    const selectedOn = typeof run.config.selectOn === 'string' ? `best, selected on ${run.config.selectOn}` : 'best';
+    const by = run.config.selectionMetric === 'worst20' ? ' by average + worst-20% robust' : run.config.selectionMetric === 'worst' ? ' by average + worst-class robust' : '';
+    const selectedOn = typeof run.config.selectOn === 'string' ? `best, selected on ${run.config.selectOn}${by}` : 'best';
     out.push({ ...m, detail: `${m.detail} (${checkpoint === 'best' ? selectedOn : 'last logged'})` });
   }
   return out;

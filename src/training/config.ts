@@ -18,7 +18,7 @@ export type TrainSettings = RunCore & {
   threads?: number;
   // data
   perClass?: number;
-  validRule: 'first' | 'random';
+  validRule: 'first' | 'last' | 'random';
   validPerClass?: number;
   validFraction: number;
   testPerClass?: number;
@@ -65,6 +65,12 @@ export type TrainSettings = RunCore & {
   evalSteps: number;
   evalStepSize: number;
   selectOn: 'valid' | 'test';
+  // fairness measure of FAWA's threshold and of checkpoint selection (App. C.1); unset: by the number of classes
+  fawaMetric?: 'worst' | 'worst20';
+  selectionMetric?: 'worst' | 'worst20';
+  // input normalisation and training subset
+  normalize: 'dataset' | 'none' | { mean: number[]; std: number[] };
+  subsetMode: 'first' | 'random';
   selectFrom: number;
   monitorTest: boolean;
 };
@@ -79,7 +85,8 @@ type Kind =
   | { t: 'boolean' }
   | { t: 'integers' }
   | { t: 'cfa' }
-  | { t: 'presets' };
+  | { t: 'presets' }
+  | { t: 'normalize' };
 
 interface Field {
   kind: Kind;
@@ -112,7 +119,7 @@ export const FIELDS: Record<string, Field> = {
   device: { kind: { t: 'string' }, doc: "'cpu', 'cuda', 'cuda:N' or 'auto' (default)" },
   threads: int('CPU threads for libtorch (default: all cores)', 1),
   perClass: int('training images per class (a seeded stratified subset; default: all)', 1),
-  validRule: choice("validation split: 'first' images of each class (CFA code, default) or a seeded 'random' fraction", ['first', 'random']),
+  validRule: choice("validation split: 'first' images of each class (CFA code, default), the 'last' ones (FRL code) or a seeded 'random' fraction", ['first', 'last', 'random']),
   validPerClass: int("validation images per class for 'first' (default 100 for CIFAR-10, else 2% of the smallest class)", 1),
   validFraction: num("fraction of each class for 'random' (default 0.02)", { min: 0, max: 1, open: true }),
   testPerClass: int('test images per class (default: the whole test set)', 1),
@@ -153,6 +160,11 @@ export const FIELDS: Record<string, Field> = {
   selectOn: choice("split that picks the best checkpoint: 'valid' (default) or 'test' (the official code's choice; reported as test-selected)", ['valid', 'test']),
   selectFrom: int('first epoch eligible as best (paper profile 0; official ceil(0.5·epochs))'),
   monitorTest: { kind: { t: 'boolean' }, doc: 'also evaluate every epoch on the test set (implied by selectOn test)' },
+  // Paper fidelity: App. C.1's fairness measure, raw-pixel training, the official code's subset rule.
+  fawaMetric: choice("FAWA's threshold applies to 'worst' (worst class) or 'worst20' (mean of the worst 20% of classes; App. C.1); default worst20 with ≥ 100 classes, else worst", ['worst', 'worst20']),
+  selectionMetric: choice("best checkpoint = robust average + 'worst' class or 'worst20' mean (default worst20 with ≥ 100 classes, else worst)", ['worst', 'worst20']),
+  normalize: { kind: { t: 'normalize' }, doc: "input normalisation inside the model: 'dataset' (per-channel mean/std of the training images, default), 'none' (raw [0,1] pixels, as the FRL and TRADES code) or {mean: [...], std: [...]}" },
+  subsetMode: choice("perClass subset: 'random' (seeded draw, default) or 'first' (the first N images of each class in file order, as the official code)", ['first', 'random']),
 };
 
 /** A partial configuration as given by a file, a preset or flags (values already typed). */
@@ -232,9 +244,22 @@ export function checkInput(raw: unknown, where: string): ConfigInput {
       case 'cfa':
         out[field] = checkCfa(v, where);
         break;
+      case 'normalize':
+        out[field] = checkNormalize(v, where);
+        break;
     }
   }
   return out;
+}
+
+function checkNormalize(v: unknown, where: string): TrainSettings['normalize'] {
+  if (v === 'dataset' || v === 'none') return v;
+  const o = v as { mean?: unknown; std?: unknown } | null;
+  const list = (x: unknown, positive: boolean) => Array.isArray(x) && x.length > 0 && x.every((e) => typeof e === 'number' && Number.isFinite(e) && (!positive || e > 0));
+  if (o === null || typeof o !== 'object' || Array.isArray(o) || Object.keys(o).some((k) => k !== 'mean' && k !== 'std') || !list(o.mean, false) || !list(o.std, true) || (o.mean as number[]).length !== (o.std as number[]).length) {
+    fail(where, 'normalize', "'dataset', 'none' or {mean: [numbers], std: [positive numbers]} of one length", v);
+  }
+  return { mean: (o.mean as number[]).slice(), std: (o.std as number[]).slice() };
 }
 
 function checkCfa(v: unknown, where: string): Partial<CfaSwitches> & { all?: boolean } {

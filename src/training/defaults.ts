@@ -140,6 +140,10 @@ export function resolveConfig(input: ConfigInput, version: string): PendingConfi
     selectOn: g('selectOn', 'valid'),
     selectFrom: g('selectFrom', official ? Math.min(Math.ceil(0.5 * epochs), epochs - 1) : 0),
     monitorTest: g<boolean>('monitorTest', false) || input.selectOn === 'test',
+    ...(input.fawaMetric !== undefined ? { fawaMetric: input.fawaMetric as TrainSettings['fawaMetric'] } : {}),
+    ...(input.selectionMetric !== undefined ? { selectionMetric: input.selectionMetric as TrainSettings['selectionMetric'] } : {}),
+    normalize: g('normalize', 'dataset'),
+    subsetMode: g('subsetMode', 'random'),
   };
   checkCombination(cfg);
   return cfg;

@@ -27,8 +27,24 @@ export const PRESETS: Record<string, Preset> = {
     config: { method: 'fat', fatSemantics: 'original', fatTau: 0, fatTauMilestones: [50, 90], eps: 0.031, stepSize: 0.007, attackMode: 'eval', padMode: 'zero' },
   },
   'paper-cifar10-frl': {
-    doc: "FRL reweight+remargin fine-tuning with EMA (official FRL code: 40 epochs, lr 1e-3, zero padding); give the hot start with --init",
-    config: { ...cifar, method: 'frl', frlVariant: 'reweight-remargin', epochs: 40, lr: 0.001, lrSchedule: 'constant', padMode: 'zero', cfa: { ema: true } },
+    doc:
+      "FRL reweight+remargin fine-tuning with EMA as its authors ran it (docs/methods.md#frl): FRL's PRN-18 without the final BatchNorm on raw pixels, " +
+      'multipliers from PGD-20 on the last 300 training images of each class, 40 epochs, lr 1e-3, zero padding; give the hot start with --init',
+    config: {
+      ...cifar,
+      method: 'frl',
+      frlVariant: 'reweight-remargin',
+      arch: 'prn18-frl',
+      normalize: 'none',
+      validRule: 'last',
+      validPerClass: 300,
+      evalSteps: 20,
+      epochs: 40,
+      lr: 0.001,
+      lrSchedule: 'constant',
+      padMode: 'zero',
+      cfa: { ema: true },
+    },
   },
   official: { doc: "the official CFA code's defaults (λ₁ 0.5, decay 0.88, threshold 0.24, EMA from epoch 0, FAWA from first acceptance, AT/FAT attack in train mode)", config: { profile: 'official' } },
   'quick-fmnist': {

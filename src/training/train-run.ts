@@ -11,6 +11,7 @@ import { TrainConfig } from './config';
 import { RunData, completeConfig, prepareData } from './data-setup';
 import { PendingConfig } from './defaults';
 import { emaUpdate } from './ema';
+import { defaultFairnessMetric, fairnessMeasure } from './fairness-measure';
 import { fawaUpdate } from './fawa';
 import { FrlOptions, FrlState, frlInitialState, frlUpdate } from './frl';
 import { DivergenceError, checkWeights } from './guards';
@@ -151,7 +152,7 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
 
   const validModel = evaluateSplit(m.model, data.valid, evalOpts);
   const emaUpdated = m.ema ? emaUpdate(m.ema, m.model, epoch, { decay: cfg.emaDecay, begin: cfg.emaBegin }) : false;
-  const fawaUpdated = m.fawa ? fawaUpdate(m.fawa, m.model, validModel.worstRobust, epoch, { decay: cfg.fawaDecay, threshold: cfg.fawaThreshold, begin: cfg.fawaBegin }) : false;
+  const fawaUpdated = m.fawa ? fawaUpdate(m.fawa, m.model, fairnessMeasure(validModel, cfg.fawaMetric ?? defaultFairnessMetric(cfg.numClasses)), epoch, { decay: cfg.fawaDecay, threshold: cfg.fawaThreshold, begin: cfg.fawaBegin }) : false;
   // An average that did not change keeps last epoch's evaluation.
   const averaged = (split: 'valid' | 'test', ds: RunData['valid']) => {
     const out: { ema?: SplitAccuracy; fawa?: SplitAccuracy } = {};
@@ -164,14 +165,15 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
   const test = cfg.monitorTest ? { model: evaluateSplit(m.model, data.test, evalOpts), ...averaged('test', data.test) } : undefined;
 
   const on = cfg.selectOn === 'test' ? test! : valid;
-  const selection: EpochRecord['selection'] = { model: selectionIndex(on.model) };
+  const selectionMetric = cfg.selectionMetric ?? defaultFairnessMetric(cfg.numClasses);
+  const selection: EpochRecord['selection'] = { model: selectionIndex(on.model, selectionMetric) };
   const newBest = { model: false, ema: false, fawa: false };
   const best: BestSoFar = { ...prev.best };
   const nets: Partial<Record<Averaged, Module>> = { model: m.model, ema: m.ema?.model, fawa: m.fawa?.model };
   for (const which of ['model', 'ema', 'fawa'] as const) {
     const acc = on[which];
     if (!acc) continue;
-    const index = selectionIndex(acc);
+    const index = selectionIndex(acc, selectionMetric);
     selection[which] = index;
     if (beatsBest(best, which, index, epoch, cfg.selectFrom)) {
       best[which] = { index, epoch };
@@ -189,6 +191,7 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
     ...(settings.betaPerClass ? { betaPerClass: settings.betaPerClass } : {}),
     ...(settings.frlWeights ? { classWeights: settings.frlWeights } : {}),
     ...(settings.fatTau !== undefined ? { fatTau: settings.fatTau } : {}),
+    ...(frl ? { frl } : {}),
     train,
     valid,
     ...(test ? { test } : {}),

@@ -1,5 +1,5 @@
 """PyTorch side of `npm run bench -- attacks`: PGD-20 and APGD-CE (L-inf, eval mode), written directly in PyTorch
-from the same specification as src/attacks (ALGORITHMS.md sections 7.2 and 12.2), timed the same way.
+from the same specification as src/attacks (docs/methods.md#pgd and docs/methods.md#apgd-ce), timed the same way.
 
 Usage: /usr/bin/python3 bench/py/attacks.py THREADS ARCH N BATCH EPS APGD_ITERS
   ARCH: smallcnn (1x28x28) or prn18 (3x32x32); random-init network, labels = its own clean predictions.

@@ -1,4 +1,4 @@
-// Subsets of a dataset: take, seeded stratified subsets, and the per-class validation split (ALGORITHMS.md §3).
+// Subsets of a dataset: take, seeded stratified subsets, and the per-class validation split (docs/methods.md#split).
 import { UserError } from '../errors';
 import { classCounts, ImageDataset, imageBuffer, imageSize, indicesByClass } from './dataset';
 import { createRng, STREAM } from './prng';
@@ -61,7 +61,7 @@ export interface SplitOptions {
 }
 
 /**
- * Splits a training set into train and validation parts per class (ALGORITHMS.md §3). Both keep dataset order and
+ * Splits a training set into train and validation parts per class (docs/methods.md#split). Both keep dataset order and
  * never overlap; every class present keeps at least one training image or the split is refused with a UserError.
  */
 export function splitValidation(ds: ImageDataset, opts: SplitOptions): { train: ImageDataset; valid: ImageDataset } {

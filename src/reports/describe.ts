@@ -15,7 +15,7 @@ export function pct(v: number): string {
 
 /**
  * The attack `cfa train` monitors with each epoch: PGD in eval mode at the base ε. Its steps and step size are read from
- * config.json's evalSteps / evalStepSize when present, else the defaults of ALGORITHMS.md §10.4 (10 steps of 2/255).
+ * config.json's evalSteps / evalStepSize when present, else the defaults of docs/methods.md#pgd (10 steps of 2/255).
  */
 export function monitorAttack(config: RunConfig): string {
   const steps = typeof config.evalSteps === 'number' ? config.evalSteps : 10;

@@ -146,7 +146,7 @@ export interface Aggregate {
   robust: Stat;
   worstClean: Stat;
   worstRobust: Stat;
-  /** Mean of the ⌈0.2K⌉ lowest class-wise robust accuracies (ALGORITHMS.md §13). */
+  /** Mean of the ⌈0.2K⌉ lowest class-wise robust accuracies (docs/methods.md#metrics). */
   worst20Robust: Stat;
   /** Population standard deviation of the class-wise robust accuracies. */
   classStdRobust: Stat;

@@ -1,4 +1,4 @@
-// The data of a run: train/validation split (ALGORITHMS.md §3), optional stratified subsets, the test set, and the
+// The data of a run: train/validation split (docs/methods.md#split), optional stratified subsets, the test set, and the
 // fields of the configuration that the data decides.
 import { DataBundle, ImageDataset, channelStats, firstPerClass, loadDataset, splitValidation, subsetPerClass } from '../data';
 import { UserError } from '../errors';

@@ -10,7 +10,7 @@
 // | FAWA decay / threshold / begin  | 0.85 / 0.2 / round(0.25·epochs)              | 0.88 / 0.24 / 0 (first acceptance)  |
 // | AT, FAT attack mode             | eval                                         | train (BatchNorm batch statistics)  |
 // | best checkpoint eligible from   | epoch 0                                      | ceil(0.5·epochs)                    |
-// | everything else                 | ALGORITHMS.md §6-§11: SGD 0.1, momentum 0.9, wd 5e-4, ÷10 at ceil(0.5·E), ceil(0.75·E); ε 8/255, α ε/4, 10 steps; β 6; τ 3 |
+// | everything else                 | docs/methods.md: SGD 0.1, momentum 0.9, wd 5e-4, ÷10 at ceil(0.5·E), ceil(0.75·E); ε 8/255, α ε/4, 10 steps; β 6; τ 3 |
 //
 // TRADES, MART and FRL always attack in eval mode (their reference code does). Begin epochs and milestones are
 // fractions of the run's epochs so that short runs keep the paper's proportions; set them explicitly to override.

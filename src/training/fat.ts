@@ -1,4 +1,4 @@
-// FAT, friendly adversarial training (Zhang et al. 2020; ALGORITHMS.md §7.4, §8.3, §16 D8).
+// FAT, friendly adversarial training (Zhang et al. 2020; docs/methods.md#fat).
 import { fatPgd } from '../attacks/fat-pgd';
 import { AttackMode, StepInput, StepOutput, crossEntropyOnAdversarial, inMode } from './step';
 

@@ -1,4 +1,4 @@
-// FAWA, Fairness-Aware Weight Averaging (paper §4.3, Alg. 1; ALGORITHMS.md §9.3).
+// FAWA, Fairness-Aware Weight Averaging (paper §4.3, Alg. 1; docs/methods.md#fawa).
 import { Module } from '../nn';
 import { AveragedModel, foldIn } from './weight-average';
 

@@ -1,4 +1,4 @@
-// FRL, Fair Robust Learning (Xu et al., ICML 2021), as in its official code (ALGORITHMS.md §11, §16 D19).
+// FRL, Fair Robust Learning (Xu et al., ICML 2021), as in its official code (docs/methods.md#frl).
 import { F, Tensor, tensor, tidy } from '../engine';
 import { tradesKL } from '../attacks/trades-kl';
 import { SplitAccuracy } from './run-format';

@@ -1,4 +1,4 @@
-// Best-checkpoint selection (paper §5.1; ALGORITHMS.md §10.6, §16 D1): the highest overall + worst-class robust
+// Best-checkpoint selection (paper §5.1; docs/methods.md#selection): the highest overall + worst-class robust
 // accuracy, on the validation split by default (the official code used the test split).
 import { FairnessMetric, fairnessMeasure } from './fairness-measure';
 import { SplitAccuracy } from './run-format';

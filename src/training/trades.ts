@@ -1,4 +1,4 @@
-// TRADES (Zhang et al. 2019; paper eq. 3, with CCR eq. 8; ALGORITHMS.md §7.3, §8.2, §16 D10).
+// TRADES (Zhang et al. 2019; paper eq. 3, with CCR eq. 8; docs/methods.md#trades).
 import { F, Tensor, tidy } from '../engine';
 import { tradesKL } from '../attacks/trades-kl';
 import { StepInput, StepOutput, inMode } from './step';

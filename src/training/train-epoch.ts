@@ -1,4 +1,4 @@
-// One training epoch (ALGORITHMS.md §10.3): per batch the method's loss and an SGD step; the train robust accuracy
+// One training epoch (docs/methods.md#training-loop): per batch the method's loss and an SGD step; the train robust accuracy
 // comes from the loss's own pre-step logits (no extra pass), the train clean accuracy from a post-step train-mode
 // forward (§10.5, §16 D9).
 import { dispose, noGrad, tidy } from '../engine';

@@ -1,4 +1,4 @@
-// A whole training run (ALGORITHMS.md §10.2): per epoch the calibrated settings, one training epoch, validation of
+// A whole training run (docs/methods.md#training-loop): per epoch the calibrated settings, one training epoch, validation of
 // the model, EMA and FAWA, checkpoint selection, checkpoints, the resume state and the log record.
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,4 +1,4 @@
-// Per-epoch monitoring (ALGORITHMS.md §7.2, §10.4): clean and PGD-k robust accuracy per class, model in eval mode.
+// Per-epoch monitoring (docs/methods.md#pgd): clean and PGD-k robust accuracy per class, model in eval mode.
 import { Tensor, dispose, noGrad, tidy } from '../engine';
 import { pgd } from '../attacks/pgd';
 import { ImageDataset, batches } from '../data';

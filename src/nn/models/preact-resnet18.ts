@@ -1,4 +1,4 @@
-// PreActResNet-18 (ALGORITHMS.md §5): 11,172,170 parameters for 10 classes; keys conv1.weight, layer1.0.bn1.*, …, bn.*, linear.*.
+// PreActResNet-18 (docs/methods.md#preactresnet-18): 11,172,170 parameters for 10 classes; keys conv1.weight, layer1.0.bn1.*, …, bn.*, linear.*.
 import { F, Tensor, dispose } from '../../engine';
 import { BatchNorm2d, Conv2d, Linear } from '../layers';
 import { Module } from '../module';

@@ -86,7 +86,8 @@ Options (settings are applied in the order presets, --config file, flags, --set)
   --step-size A, --steps K  training attack (default ε/4, 10)
   --beta B                TRADES/MART β (6), FRL β (1.5)
   --epochs N, --batch-size B, --lr LR
-  --per-class N           use N training images per class (seeded stratified subset)
+  --per-class N           use N training images per class (seeded stratified subset; --set subsetMode=first:
+                          the first N of each class, as the official code)
   --seed S                seed of weights, data order and attacks (default 0)
   --preset NAMES          named settings, comma-separated (see below)
   --config FILE           JSON or YAML file of settings (fields below; unknown fields are rejected)

@@ -118,7 +118,7 @@ export const FIELDS: Record<string, Field> = {
   seed: int('seed of the weights, data order and attacks (default 0)'),
   device: { kind: { t: 'string' }, doc: "'cpu', 'cuda', 'cuda:N' or 'auto' (default)" },
   threads: int('CPU threads for libtorch (default: all cores)', 1),
-  perClass: int('training images per class (a seeded stratified subset; default: all)', 1),
+  perClass: int('training images per class (a seeded stratified subset, or the first ones with subsetMode first; default: all)', 1),
   validRule: choice("validation split: 'first' images of each class (CFA code, default), the 'last' ones (FRL code) or a seeded 'random' fraction", ['first', 'last', 'random']),
   validPerClass: int("validation images per class for 'first' (default 100 for CIFAR-10, else 2% of the smallest class)", 1),
   validFraction: num("fraction of each class for 'random' (default 0.02)", { min: 0, max: 1, open: true }),

@@ -1,4 +1,4 @@
-// APGD (Croce & Hein 2020; §12.2) with the CE or DLR loss, and APGD-T (§12.3) with the targeted DLR loss over the
+// APGD (Croce & Hein 2020; docs/methods.md#apgd-ce) with the CE or DLR loss, and APGD-T (docs/methods.md#apgd-t) with the targeted DLR loss over the
 // top non-true classes. L∞ and L2. Checkpoint step-size halving, momentum 0.75, first-checkpoint wrap-around (D21).
 import { F, Tensor, full, rand, randn, tensor, tidy, update, where, zeros } from '../engine';
 import { Module } from '../nn';
@@ -29,7 +29,7 @@ export type ApgdSettings = DriverSettings &
 export type ApgdOptions = AttackOptions<ApgdSettings>;
 export type ApgdTargetedOptions = Omit<ApgdOptions, 'loss' | 'targeted'>;
 
-/** The 1-based iterations after which APGD checks its step size: w_j of §12.2 (22, 41, 57, 70, 80, 87, 93, 99 for N=100). */
+/** The 1-based iterations after which APGD checks its step size: w_j of docs/methods.md#apgd-ce (22, 41, 57, 70, 80, 87, 93, 99 for N=100). */
 export function apgdCheckpoints(nIter: number): number[] {
   const kMin = Math.max(Math.floor(0.06 * nIter), 1);
   const kDecr = Math.max(Math.floor(0.03 * nIter), 1);
@@ -43,7 +43,7 @@ export function apgdCheckpoints(nIter: number): number[] {
 }
 
 /**
- * The step-size decision at a checkpoint (§12.2), per sample: condition 1 counts increases of the loss over the last
+ * The step-size decision at a checkpoint (docs/methods.md#apgd-ce), per sample: condition 1 counts increases of the loss over the last
  * k iterations (row −1 wraps to the last, still-zero row: D21) and fires when they are ≤ k·ρ; condition 2 fires when
  * the previous checkpoint did not reduce and the best loss has not improved since. lossSteps is [nIter, B].
  */
@@ -187,7 +187,7 @@ export function apgd(model: Module, x: Tensor, y: Tensor, o: ApgdOptions): Tenso
 }
 
 /**
- * APGD-T (§12.3): for target rank r = 2 … nTargetClasses+1 (capped at K), on the points still correctly classified,
+ * APGD-T (docs/methods.md#apgd-t): for target rank r = 2 … nTargetClasses+1 (capped at K), on the points still correctly classified,
  * target the class with the r-th largest clean logit and maximise the targeted DLR loss; success is untargeted.
  * Returns adversarial images for the fooled points and x elsewhere.
  */

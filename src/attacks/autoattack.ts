@@ -1,6 +1,6 @@
-// AutoAttack (Croce & Hein 2020; §12.1): an ensemble run in a fixed order on the points that are still robust, in
+// AutoAttack (Croce & Hein 2020; docs/methods.md#autoattack): an ensemble run in a fixed order on the points that are still robust, in
 // batches, keeping per point the first adversarial example that fools the model. Versions 'standard', 'plus',
-// 'rand' and a custom list. Deterministic (every attack reseeds per batch, §16 D20) and resumable from a state file.
+// 'rand' and a custom list. Deterministic (every attack reseeds per batch, docs/methods.md#deviations) and resumable from a state file.
 import * as fs from 'fs';
 import { Tensor, cat, tensor, tidy } from '../engine';
 import { UserError } from '../errors';

@@ -12,7 +12,7 @@ export interface DriverSettings {
   norm: Norm;
   /** Runs; each later one attacks only the points not yet fooled. */
   restarts: number;
-  /** Seed set at the start of every call (§16 D20). */
+  /** Seed set at the start of every call (docs/methods.md#autoattack). */
   seed: number;
   /** One round per target: the classes ranked 2 … nTargetClasses+1 by the clean logits (capped at K−1). */
   targeted?: boolean;

@@ -1,4 +1,4 @@
-// FAB's projection step (§12.4): the smallest L∞ or L2 displacement d that puts t + d on the hyperplane w·x = b while
+// FAB's projection step (docs/methods.md#fab-t): the smallest L∞ or L2 displacement d that puts t + d on the hyperplane w·x = b while
 // keeping t + d inside [0,1]^n. Rows are independent; solved exactly by sorting the coordinates' saturation points.
 import { Tensor, tidy, where } from '../engine';
 import { Norm } from './project';

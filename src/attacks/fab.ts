@@ -1,4 +1,4 @@
-// FAB (Croce & Hein 2020; §12.4): minimal-norm adversarial examples by iterated projections onto the linearised
+// FAB (Croce & Hein 2020; docs/methods.md#fab-t): minimal-norm adversarial examples by iterated projections onto the linearised
 // decision boundary, with extrapolation η, a bias α towards the clean point and a backward step β after each
 // success. Targeted (FAB-T, AutoAttack standard) or untargeted (AutoAttack plus). L∞ and L2.
 import { Tensor, arange, cat, enableGrad, full, grad, rand, randn, stack, tidy, update, where } from '../engine';

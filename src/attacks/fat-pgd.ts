@@ -1,4 +1,4 @@
-// FAT's early-stopped PGD (§7.4) with per-sample control counters τ, in CFA's semantics (a) or the original's (b).
+// FAT's early-stopped PGD (docs/methods.md#fat) with per-sample control counters τ, in CFA's semantics (a) or the original's (b).
 // Batched with masks: frozen samples keep their iterate while the others step. The caller sets the model's mode
 // (CFA: train; original FAT: eval).
 import { F, Tensor, full, noGrad, randLike, randnLike, tidy, update, where } from '../engine';
@@ -11,7 +11,7 @@ export interface FatPgdOptions {
   steps: number;
   /** Control counter τ: how many steps a sample may take while misclassified. */
   tau: number;
-  /** 'cfa' (default, §7.4a: frozen once the counter hits 0) or 'original' (§7.4b: only misclassified samples with c = 0 stop). */
+  /** 'cfa' (default, docs/methods.md#fat: frozen once the counter hits 0) or 'original' (docs/methods.md#fat: only misclassified samples with c = 0 stop). */
   semantics?: 'cfa' | 'original';
   /** Std ω of the Gaussian noise added to every step (default 0 for 'cfa', 0.001 for 'original'). */
   noise?: number;

@@ -1,5 +1,5 @@
 // Per-sample attack losses on logits [B,K] with int64 labels [B]; each returns a [B] tensor that the attacker
-// maximises. CE, the Carlini–Wagner margin, and AutoAttack's DLR (untargeted and targeted) of §12.2.
+// maximises. CE, the Carlini–Wagner margin, and AutoAttack's DLR (untargeted and targeted) of docs/methods.md#apgd-ce.
 import { F, Tensor, tidy } from '../engine';
 
 export type AttackLoss = 'ce' | 'cw' | 'dlr';
@@ -31,7 +31,7 @@ export function cwLoss(logits: Tensor, y: Tensor, kappa = Infinity): Tensor {
 }
 
 /**
- * Untargeted DLR (§12.2): −(z_y − max_{j≠y} z_j) / (z_π1 − z_π3 + 1e−12) with the logits sorted descending. As in
+ * Untargeted DLR (docs/methods.md#apgd-ce): −(z_y − max_{j≠y} z_j) / (z_π1 − z_π3 + 1e−12) with the logits sorted descending. As in
  * AutoAttack, "max_{j≠y}" is z_π2 when the top-sorted class is y, else z_π1. Needs K ≥ 3.
  */
 export function dlrLoss(logits: Tensor, y: Tensor): Tensor {
@@ -46,7 +46,7 @@ export function dlrLoss(logits: Tensor, y: Tensor): Tensor {
   });
 }
 
-/** Targeted DLR (§12.2, APGD-T): −(z_y − z_t) / (z_π1 − ½(z_π3 + z_π4) + 1e−12). Needs K ≥ 4. */
+/** Targeted DLR (docs/methods.md#apgd-ce, APGD-T): −(z_y − z_t) / (z_π1 − ½(z_π3 + z_π4) + 1e−12). Needs K ≥ 4. */
 export function dlrTargetedLoss(logits: Tensor, y: Tensor, target: Tensor): Tensor {
   return tidy(() => {
     const [sorted] = logits.sort(1, true);

@@ -1,4 +1,4 @@
-// PGD-k (§7.1 training, §7.2 evaluation): L∞ sign steps or L2 normalised-gradient steps, projected onto the per-sample
+// PGD-k (docs/methods.md#pgd training, docs/methods.md#pgd evaluation): L∞ sign steps or L2 normalised-gradient steps, projected onto the per-sample
 // ε-ball and [0,1], from a random start, batched. The model's train/eval mode is left as the caller set it.
 import { Tensor, noGrad, randLike, randnLike, tidy, update, where } from '../engine';
 import { Module } from '../nn';
@@ -55,7 +55,7 @@ function smallNormalStart(x: Tensor, eps: Tensor, norm: Norm, steps: number): Te
   });
 }
 
-/** One PGD run from a fresh start; returns the last iterate (no best-loss tracking, no early stop: §7.1). */
+/** One PGD run from a fresh start; returns the last iterate (no best-loss tracking, no early stop: docs/methods.md#pgd). */
 function pgdRun(model: Module, x: Tensor, y: Tensor, eps: Tensor, alpha: Tensor, o: PgdSettings): Tensor {
   const { norm, loss } = o;
   let xAdv = o.randomStart === false ? x.clone() : o.randomStart === 'small-normal' ? smallNormalStart(x, eps, norm, o.steps) : randomStart(x, eps, norm);

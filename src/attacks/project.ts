@@ -21,7 +21,7 @@ export function l2Norm(t: Tensor): Tensor {
 
 /**
  * Projects xAdv onto the ε-ball around x (per-sample eps [B,1,…]) and then onto [0,1]. L∞ clips each coordinate to
- * [x−ε, x+ε] (§1); L2 rescales δ to norm ≤ ε. Clipping to the box after the ball keeps the point inside the ball.
+ * [x−ε, x+ε] (docs/methods.md#conventions); L2 rescales δ to norm ≤ ε. Clipping to the box after the ball keeps the point inside the ball.
  */
 export function project(xAdv: Tensor, x: Tensor, eps: Tensor, norm: Norm): Tensor {
   return tidy(() => {

@@ -1,4 +1,4 @@
-// Square Attack (Andriushchenko et al. 2020; §12.5): score-based random search with square-shaped updates, L∞ and
+// Square Attack (Andriushchenko et al. 2020; docs/methods.md#square): score-based random search with square-shaped updates, L∞ and
 // L2, margin loss, with the p schedule used by AutoAttack (resc_schedule off) and windows shared by the batch.
 import { F, Tensor, noGrad, rand, tensor, tidy, update, where, zeros } from '../engine';
 import { Module } from '../nn';
@@ -18,7 +18,7 @@ export const SQUARE_DEFAULTS = {
 export type SquareSettings = DriverSettings & typeof SQUARE_DEFAULTS;
 export type SquareOptions = AttackOptions<SquareSettings>;
 
-/** Fraction p of the image covered by the square at iteration `it` (§12.5 step 1; the schedule is not rescaled). */
+/** Fraction p of the image covered by the square at iteration `it` (docs/methods.md#square step 1; the schedule is not rescaled). */
 export function squareP(it: number, pInit = SQUARE_DEFAULTS.pInit): number {
   const bounds: [number, number][] = [
     [10, 1],
@@ -72,7 +72,7 @@ function margin(model: Module, x: Tensor, y: Tensor): Tensor {
   }));
 }
 
-/** The L2 building block η(s) of §12.5: two stacked centred-rectangle profiles of opposite sign, randomly transposed. */
+/** The L2 building block η(s) of docs/methods.md#square: two stacked centred-rectangle profiles of opposite sign, randomly transposed. */
 function etaRectangles(a: number, b: number): number[][] {
   const d = Array.from({ length: a }, () => new Array<number>(b).fill(0));
   let r0 = Math.floor(a / 2);
@@ -144,7 +144,7 @@ function proposeLinf(xc: Tensor, xb: Tensor, eps: number, it: number, pInit: num
   });
 }
 
-/** One L2 proposal: mass moved from two windows into the first one, rescaled so that the total norm is ε (§12.5). */
+/** One L2 proposal: mass moved from two windows into the first one, rescaled so that the total norm is ε (docs/methods.md#square). */
 function proposeL2(xc: Tensor, xb: Tensor, eps: number, it: number, pInit: number): Tensor {
   const [n, c, h, w] = xc.shape;
   const s = squareSide(squareP(it, pInit), h, w, 'L2');

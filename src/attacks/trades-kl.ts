@@ -1,4 +1,4 @@
-// The TRADES inner maximiser (§7.3): maximise Σ_i KL(softmax f(x_i) ‖ softmax f(x′_i)) over the per-sample ε-ball
+// The TRADES inner maximiser (docs/methods.md#trades): maximise Σ_i KL(softmax f(x_i) ‖ softmax f(x′_i)) over the per-sample ε-ball
 // with sign steps, from x + 0.001·N(0, I). The caller sets the model's mode (TRADES: eval before, train after).
 import { F, Tensor, noGrad, randnLike, tidy, update } from '../engine';
 import { Module } from '../nn';
@@ -6,7 +6,7 @@ import { lossAndGrad, perSample, project } from './project';
 
 /**
  * TRADES adversarial examples (detached, in [0,1] and in the per-sample ε-ball). The start x + 0.001·N(0,1) is not
- * clipped before the first forward pass (§16 D13). In eval mode f(x) is computed once (it is constant); in train
+ * clipped before the first forward pass (docs/methods.md#deviations). In eval mode f(x) is computed once (it is constant); in train
  * mode it is recomputed every step, as the reference does, so BatchNorm statistics see the same forwards.
  */
 export function tradesKL(model: Module, x: Tensor, o: { eps: number | Tensor; stepSize: number | Tensor; steps: number }): Tensor {

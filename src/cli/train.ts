@@ -45,7 +45,8 @@ function help(): string {
 
 Trains a network adversarially and writes RUN_DIR/{config.json, log.jsonl, state/, checkpoints/} with the best and
 last weights of the model, its EMA and its FAWA average (safetensors, PyTorch key names). Validation (clean and
-PGD-10, eval mode, per class) runs every epoch; "best" = highest robust + worst-class robust accuracy on validation.
+PGD-10, eval mode, per class) runs every epoch; "best" = highest robust + worst-class robust accuracy on validation
+(worst-20% mean instead of the worst class from 100 classes on, as the paper's App. C.1; see selectionMetric).
 
 Options (settings are applied in the order presets, --config file, flags, --set):
 ${flagHelp(TRAIN_SCHEMA).join('\n')}
@@ -65,6 +66,11 @@ ${DISTRIBUTED_HELP}
 
 Defaults that differ between the profiles (paper unless --preset official):
 ${profileTable(TRAIN_SCHEMA)}
+
+BatchNorm mode of the training attack: the paper does not say in which mode AT's and FAT's training attacks run;
+Table 1 was made with the official code, which attacks in train mode (batch statistics, running statistics updated
+by every attack step). The paper-cifar10-at*/fat* presets therefore use attackMode train; --set attackMode=eval gives
+the eval-mode attack of the paper profile (docs/methods.md#batchnorm-mode).
 
 Presets:
 ${presets.join('\n')}

@@ -1,4 +1,4 @@
-// Batch assembly on uint8 pixels: random crop with padding and horizontal flip (ALGORITHMS.md §4), or plain copy.
+// Batch assembly on uint8 pixels: random crop with padding and horizontal flip (docs/methods.md#augmentation), or plain copy.
 // Pure functions without the engine, shared by the loader's worker thread and its in-thread path.
 
 export type PadMode = 'reflect' | 'zero';

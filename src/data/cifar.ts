@@ -1,4 +1,4 @@
-// CIFAR-10 and CIFAR-100 binary versions (ALGORITHMS.md §2.1): fixed-size records of label byte(s) + 3072 pixels,
+// CIFAR-10 and CIFAR-100 binary versions (docs/methods.md#data): fixed-size records of label byte(s) + 3072 pixels,
 // 1024 R then 1024 G then 1024 B, each plane a 32×32 row-major image (already C×H×W).
 import * as path from 'path';
 import { UserError } from '../errors';

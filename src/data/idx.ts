@@ -1,4 +1,4 @@
-// The IDX format of MNIST and Fashion-MNIST (ALGORITHMS.md §2.3), raw or gzipped: magic 0,0,type,ndim, then one
+// The IDX format of MNIST and Fashion-MNIST (docs/methods.md#data), raw or gzipped: magic 0,0,type,ndim, then one
 // big-endian uint32 per dimension, then the data in C order. Only unsigned bytes (type 0x08) are used here.
 import * as zlib from 'zlib';
 import { UserError } from '../errors';

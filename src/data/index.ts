@@ -19,7 +19,7 @@ export type { ImageDataset, DataBundle } from './dataset';
 export { classCounts, imageBuffer, indicesByClass, imageSize } from './dataset';
 export { loadDataset, datasetNames } from './load';
 export type { LoadOptions } from './load';
-export { splitValidation, subsetPerClass, take, OFFICIAL_VALID_PER_CLASS } from './subset';
+export { splitValidation, subsetPerClass, firstPerClass, take, OFFICIAL_VALID_PER_CLASS } from './subset';
 export type { SplitOptions } from './subset';
 export { batches, numBatches } from './loader';
 export type { Batch, BatchIterator, LoaderOptions } from './loader';

@@ -27,7 +27,7 @@ export interface LoaderOptions {
   shuffle: boolean;
   /** Seed of the order and augmentation (with the epoch number); our own generator, not libtorch's. */
   seed: number;
-  /** 'crop-flip': random crop with padding + horizontal flip (ALGORITHMS.md §4); 'none' for validation and test. */
+  /** 'crop-flip': random crop with padding + horizontal flip (docs/methods.md#augmentation); 'none' for validation and test. */
   augment: 'crop-flip' | 'none';
   /** Padding of the random crop: 'reflect' (CFA, default) or 'zero' (FRL, TRADES, FAT). */
   padMode?: PadMode;

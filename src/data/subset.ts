@@ -1,4 +1,4 @@
-// Subsets of a dataset: take, seeded stratified subsets, and the per-class validation split (ALGORITHMS.md §3).
+// Subsets of a dataset: take, seeded stratified subsets, and the per-class validation split (docs/methods.md#split).
 import { UserError } from '../errors';
 import { classCounts, ImageDataset, imageBuffer, imageSize, indicesByClass } from './dataset';
 import { createRng, STREAM } from './prng';
@@ -43,9 +43,15 @@ export function subsetPerClass(ds: ImageDataset, perClass: number, seed: number)
   return take(ds, chosen.sort((a, b) => a - b));
 }
 
+/** The first `perClass` images of each class in dataset order (all of a class when it has fewer), as the official code takes them. */
+export function firstPerClass(ds: ImageDataset, perClass: number): ImageDataset {
+  if (!Number.isInteger(perClass) || perClass < 1) throw new UserError(`subset: expected a positive number of images per class, got ${perClass}`);
+  return take(ds, indicesByClass(ds).flatMap((idx) => idx.slice(0, perClass)).sort((a, b) => a - b));
+}
+
 export interface SplitOptions {
-  /** 'first': the first perClass images of each class in dataset order (CFA's code); 'random': a seeded fraction of each class. */
-  rule: 'first' | 'random';
+  /** 'first': the first perClass images of each class in dataset order (CFA's code); 'last': the last perClass (FRL's code); 'random': a seeded fraction of each class. */
+  rule: 'first' | 'last' | 'random';
   /** For 'first': images per class (default: 100 for cifar10, 25 for cifar100, else round(2% of the smallest class)). */
   perClass?: number;
   /** For 'random': fraction of each class (default 0.02, the paper's 2%); round(fraction·n_c), at least 1 per class. */
@@ -55,20 +61,20 @@ export interface SplitOptions {
 }
 
 /**
- * Splits a training set into train and validation parts per class (ALGORITHMS.md §3). Both keep dataset order and
+ * Splits a training set into train and validation parts per class (docs/methods.md#split). Both keep dataset order and
  * never overlap; every class present keeps at least one training image or the split is refused with a UserError.
  */
 export function splitValidation(ds: ImageDataset, opts: SplitOptions): { train: ImageDataset; valid: ImageDataset } {
   const byClass = indicesByClass(ds);
   let valid: number[];
-  if (opts.rule === 'first') {
+  if (opts.rule === 'first' || opts.rule === 'last') {
     const smallest = Math.min(...classCounts(ds).filter((n) => n > 0));
     const per = opts.perClass ?? OFFICIAL_VALID_PER_CLASS[ds.name] ?? Math.max(1, Math.round(0.02 * smallest));
     if (!Number.isInteger(per) || per < 0) throw new UserError(`validation: expected a whole number of images per class, got ${per}`);
     byClass.forEach((idx, c) => {
       if (idx.length > 0 && idx.length <= per) throw new UserError(`validation: class '${ds.classNames[c]}' has ${idx.length} training images; cannot hold out ${per} per class and keep any for training`);
     });
-    valid = byClass.flatMap((idx) => idx.slice(0, per));
+    valid = byClass.flatMap((idx) => (opts.rule === 'last' ? idx.slice(idx.length - per) : idx.slice(0, per)));
   } else if (opts.rule === 'random') {
     const fraction = opts.fraction ?? 0.02;
     if (!(fraction > 0 && fraction < 1)) throw new UserError(`validation: expected a fraction in (0, 1), got ${fraction}`);
@@ -80,7 +86,7 @@ export function splitValidation(ds: ImageDataset, opts: SplitOptions): { train: 
       return rng.shuffle(idx.slice()).slice(0, k);
     });
   } else {
-    throw new UserError(`validation: unknown rule '${String((opts as { rule: unknown }).rule)}'; expected 'first' or 'random'`);
+    throw new UserError(`validation: unknown rule '${String((opts as { rule: unknown }).rule)}'; expected 'first', 'last' or 'random'`);
   }
   valid.sort((a, b) => a - b);
   return { train: take(ds, complement(ds.length, valid)), valid: take(ds, valid) };

@@ -1,4 +1,4 @@
-// Tiny-ImageNet (ALGORITHMS.md §2.2): wnids.txt, train/<wnid>/images/*.JPEG, val/val_annotations.txt + val/images.
+// Tiny-ImageNet (docs/methods.md#data): wnids.txt, train/<wnid>/images/*.JPEG, val/val_annotations.txt + val/images.
 // The val split serves as the test set (the official test split has no labels). Labels follow the sorted wnids
 // (torchvision ImageFolder order); class names come from words.txt when present.
 import * as path from 'path';

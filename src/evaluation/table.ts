@@ -1,4 +1,5 @@
 // Console rendering of an evaluation: a per-class table with class names, the summary measures and the flags.
+import { formatEps } from '../eps-format';
 import { EvalResult } from '../formats';
 
 const pct = (v: number) => (Number.isNaN(v) ? '   –  ' : `${(100 * v).toFixed(2).padStart(6)}`);
@@ -24,8 +25,4 @@ export function formatEvalTable(r: EvalResult & { nPerClass?: number[]; classwis
   return lines.join('\n');
 }
 
-/** ε as a fraction of 255 when it is one (8/255), else as a decimal. */
-export function formatEps(eps: number): string {
-  const k = eps * 255;
-  return Math.abs(k - Math.round(k)) < 1e-6 ? `${Math.round(k)}/255` : String(Number(eps.toPrecision(6)));
-}
+export { formatEps };

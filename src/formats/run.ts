@@ -53,11 +53,13 @@ export interface EpochRecord {
   valid: { model: SplitAccuracy; ema?: SplitAccuracy; fawa?: SplitAccuracy };
   /** Test-set monitoring (optional, `--monitor-test`). */
   test?: { model: SplitAccuracy; ema?: SplitAccuracy; fawa?: SplitAccuracy };
-  /** Whether FAWA accepted this epoch's weights (worst-class valid robust ≥ threshold) and EMA was updated. */
+  /** Whether FAWA accepted this epoch's weights (valid robust fairness measure, worst class or worst-20%, ≥ threshold) and EMA was updated. */
   fawaUpdated: boolean;
   emaUpdated: boolean;
-  /** Selection index robust + worst-class robust, per model, on the selection split. */
+  /** Selection index robust + worst-class (or worst-20%) robust, per model, on the selection split. */
   selection: { model: number; ema?: number; fawa?: number };
+  /** FRL: the multipliers λ_nat, λ_bndy, λ_marg and step r₁ in force this epoch (docs/methods.md#frl). */
+  frl?: { lambdaNat: number[]; lambdaBndy: number[]; lambdaMarg: number[]; rate1: number };
   /** Which checkpoints became the new best this epoch. */
   newBest: { model: boolean; ema: boolean; fawa: boolean };
 }

@@ -34,23 +34,24 @@ function panel(rows: Record<string, unknown>[], field: string, title: string, cl
   };
 }
 
-/** ε_k (in units of 1/255) and β_k per epoch and class for the group's first run; undefined when neither varies. */
+/** ε_k (in units of 1/255 when the base ε is written k/255) and β_k per epoch and class for the group's first run; undefined when neither varies. */
 export function calibrationFigure(group: RunGroup): Figure | undefined {
   const run = group.runs[0];
   const epsVaries = varies(run.epochs.map((e) => e.epsPerClass));
   const betaVaries = varies(run.epochs.map((e) => e.betaPerClass));
   if (!epsVaries && !betaVaries) return undefined;
   const names = run.config.classNames;
+  const unit = formatEps(run.config.eps).endsWith('/255') ? 255 : 1;
   const rows: Record<string, unknown>[] = [];
   for (const e of run.epochs) {
     names.forEach((name, k) => {
-      rows.push({ epoch: e.epoch + 1, epochEnd: e.epoch + 2, class: name, classIndex: k, eps255: e.epsPerClass[k] * 255, beta: e.betaPerClass?.[k] ?? null });
+      rows.push({ epoch: e.epoch + 1, epochEnd: e.epoch + 2, class: name, classIndex: k, eps255: e.epsPerClass[k] * unit, beta: e.betaPerClass?.[k] ?? null });
     });
   }
   const panels: Record<string, unknown>[] = [];
   const parts: string[] = [];
   if (epsVaries) {
-    panels.push(panel(rows, 'eps255', 'ε_k (units of 1/255)', names));
+    panels.push(panel(rows, 'eps255', unit === 255 ? 'ε_k (units of 1/255)' : 'ε_k', names));
     parts.push(`ε_k = (λ₁ + t_k)·ε of CCM (eq. 6) with base ε = ${formatEps(run.config.eps)}; Paper Fig. 5(b)`);
   }
   if (betaVaries) {

@@ -4,13 +4,9 @@ import * as path from 'path';
 import { RunConfig } from '../formats';
 import { LoadedEval } from './run-loader';
 
-/** ε in pixel units as "8/255" when it is a whole number of 255ths, else 4 significant digits. */
-export function formatEps(eps: number): string {
-  const k = eps * 255;
-  if (Math.abs(k - Math.round(k)) < 1e-6) return `${Math.round(k)}/255`;
-  if (Math.abs(k * 10 - Math.round(k * 10)) < 1e-5) return `${(Math.round(k * 10) / 10).toFixed(1)}/255`;
-  return String(Number(eps.toPrecision(4)));
-}
+import { formatEps } from '../eps-format';
+
+export { formatEps };
 
 /** A fraction as a percentage with one decimal. */
 export function pct(v: number): string {
@@ -19,7 +15,7 @@ export function pct(v: number): string {
 
 /**
  * The attack `cfa train` monitors with each epoch: PGD in eval mode at the base ε. Its steps and step size are read from
- * config.json's evalSteps / evalStepSize when present, else the defaults of ALGORITHMS.md §10.4 (10 steps of 2/255).
+ * config.json's evalSteps / evalStepSize when present, else the defaults of docs/methods.md#pgd (10 steps of 2/255).
  */
 export function monitorAttack(config: RunConfig): string {
   const steps = typeof config.evalSteps === 'number' ? config.evalSteps : 10;

@@ -128,7 +128,8 @@ export function checkpointMeasures(group: RunGroup, kind: ModelKind, checkpoint:
     const i = checkpoint === 'last' ? run.epochs.length - 1 : bestIndex(run, kind);
     const m = i === undefined ? undefined : loggedMeasure(run, i, kind);
     if (!m) return undefined;
-    const selectedOn = typeof run.config.selectOn === 'string' ? `best, selected on ${run.config.selectOn}` : 'best';
+    const by = run.config.selectionMetric === 'worst20' ? ' by average + worst-20% robust' : run.config.selectionMetric === 'worst' ? ' by average + worst-class robust' : '';
+    const selectedOn = typeof run.config.selectOn === 'string' ? `best, selected on ${run.config.selectOn}${by}` : 'best';
     out.push({ ...m, detail: `${m.detail} (${checkpoint === 'best' ? selectedOn : 'last logged'})` });
   }
   return out;
@@ -146,7 +147,7 @@ export interface Aggregate {
   robust: Stat;
   worstClean: Stat;
   worstRobust: Stat;
-  /** Mean of the ⌈0.2K⌉ lowest class-wise robust accuracies (src/metrics/classwise.ts). */
+  /** Mean of the ⌈0.2K⌉ lowest class-wise robust accuracies (docs/methods.md#metrics). */
   worst20Robust: Stat;
   /** Population standard deviation of the class-wise robust accuracies. */
   classStdRobust: Stat;

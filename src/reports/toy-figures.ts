@@ -59,7 +59,7 @@ export function accuracyFigure(o: ToyOptions, eps: number, wMax: number): Figure
     id: 'toy-accuracy',
     title,
     caption:
-      `Closed forms (ALGORITHMS.md §14.3) for ${formatParams(o)}; robust accuracy under an ℓ∞ perturbation ε = ${eps} of the non-robust features ` +
+      `Closed forms (docs/methods.md#toy-model) for ${formatParams(o)}; robust accuracy under an ℓ∞ perturbation ε = ${eps} of the non-robust features ` +
       '(x₁ is binary and not perturbed). Vertical lines: the w of best clean accuracy of each class (Theorem 3: the hard class peaks first).',
     spec: spec(title, {
       width: 520, height: 340,

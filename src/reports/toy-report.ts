@@ -15,7 +15,7 @@ function show(v: number): Cell {
   return Number.isFinite(v) ? Number(v.toPrecision(6)) : 'infinite';
 }
 
-/** The optimal w of §14.3: best clean w per class (Theorem 3), best robust w per class and overall at ε. */
+/** The optimal w of docs/methods.md#toy-model: best clean w per class (Theorem 3), best robust w per class and overall at ε. */
 export function optimaTable(o: ToyOptions, eps: number): Table {
   const rows: Record<string, Cell>[] = [
     { quantity: 'w*₊₁: best clean accuracy of class +1', formula: 'σ²·ln(p₊₁/(1−p₊₁))/(2η)', value: show(optimalCleanW(1, o)) },

@@ -1,5 +1,5 @@
 // The paper's experiments as named grids (CIFAR-10, PreActResNet-18, 200 epochs; values from the paper, see
-// ALGORITHMS.md §9, §15 and §17a). `cfa sweep NAME` takes one of these instead of a grid file.
+// docs/methods.md#ema, #fawa and #deviations). `cfa sweep NAME` takes one of these instead of a grid file.
 import { Grid, expandGrid } from './grid';
 
 const cifar = { dataset: 'cifar10', arch: 'prn18', epochs: 200 };

@@ -1,5 +1,5 @@
 // Adversarial training of the toy model's linear classifier with the engine: a two-parameter model
-// z = w₁·x₁ + w₂·Σ_{i≥2} x_i (the tied weights of §14.2), logistic loss, SGD on PGD examples that perturb only the
+// z = w₁·x₁ + w₂·Σ_{i≥2} x_i (the tied weights of docs/methods.md#toy-model), logistic loss, SGD on PGD examples that perturb only the
 // non-robust coordinates within an ℓ∞ ball of radius ε. Theorem 2 predicts that the learned ratio w = w₁/w₂ grows
 // with ε.
 import { ToyOptions, sampleToy } from '../data/toy';

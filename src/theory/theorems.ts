@@ -1,5 +1,5 @@
 // Numeric check of the paper's Theorems 1-4 (Section 2.3) on the closed forms of toy-model.ts over a parameter grid.
-// Every claim is checked only where its condition holds (ALGORITHMS.md §14.3); two further claims pin down what
+// Every claim is checked only where its condition holds (docs/methods.md#toy-model); two further claims pin down what
 // happens outside Theorem 2's and Theorem 4's conditions. "Δ" is the change over consecutive points of an increasing
 // w grid, computed from interval probabilities so that tiny changes keep their sign.
 import { ToyOptions } from '../data/toy';

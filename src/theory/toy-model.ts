@@ -1,4 +1,4 @@
-// Closed forms for the Section 2 toy model (ALGORITHMS.md §14.3): class-wise clean and robust accuracy of
+// Closed forms for the Section 2 toy model (docs/methods.md#toy-model): class-wise clean and robust accuracy of
 // f_w(x) = sign(x₁ + (x₂+…+x_{d+1})/w) and the optimal w. With S = Σ_{i≥2} x_i ~ N(dηy, dσ²) given y and an
 // adversary that moves every non-robust coordinate by ε against the label (x₁ ∈ {±1} is not perturbed, paper eq. 15):
 //   R_y(w; ε) = p_y·Φ((d(η−ε)+w)/(σ√d)) + (1−p_y)·Φ((d(η−ε)−w)/(σ√d)),   A_y(w) = R_y(w; 0).

@@ -1,4 +1,4 @@
-// PGD-AT (Madry et al.; paper eqs. 1-2; ALGORITHMS.md §7.1, §8.1): CE on PGD-k examples.
+// PGD-AT (Madry et al.; paper eqs. 1-2; docs/methods.md#pgd-at): CE on PGD-k examples.
 import { tidy } from '../engine';
 import { pgd } from '../attacks/pgd';
 import { AttackMode, StepInput, StepOutput, crossEntropyOnAdversarial, inMode } from './step';

@@ -20,7 +20,7 @@ export function fatTauForEpoch(epoch: number, tau: number, milestones: readonly 
 }
 
 /**
- * Settings for `epoch` from the previous epoch's class-wise train robust accuracy (t_k, §10.5) and FRL's multipliers.
+ * Settings for `epoch` from the previous epoch's class-wise train robust accuracy (t_k, docs/methods.md#training-loop) and FRL's multipliers.
  * Under FRL the CCM margin (or ε) is multiplied by m_k = clip(exp(2λ_marg,k), 0.98, M).
  */
 export function epochSettings(cfg: TrainConfig, epoch: number, previousTrainRobust: number[] | undefined, frl: FrlState | undefined): EpochSettings {

@@ -1,7 +1,7 @@
-// CCM, Class-wise Calibrated Margin (paper §4.1, ALGORITHMS.md §9.1).
+// CCM, Class-wise Calibrated Margin (paper §4.1, docs/methods.md#ccm).
 import { UserError } from '../errors';
 
-/** Eq. (6): ε_k = (λ₁ + t_k)·ε from the previous epoch's class-wise train robust accuracy t_k. Not clipped (§16 D12). */
+/** Eq. (6): ε_k = (λ₁ + t_k)·ε from the previous epoch's class-wise train robust accuracy t_k. Not clipped (docs/methods.md#deviations). */
 export function calibratedMargins(trainRobustPerClass: readonly number[], lambda1: number, eps: number): number[] {
   return trainRobustPerClass.map((t) => (lambda1 + t) * eps);
 }

@@ -1,4 +1,4 @@
-// CCR, Class-wise Calibrated Regularization (paper §4.2, ALGORITHMS.md §9.2), for the TRADES-family losses.
+// CCR, Class-wise Calibrated Regularization (paper §4.2, docs/methods.md#ccr), for the TRADES-family losses.
 
 /** Eq. (7): β_k = (λ₂ + t_k)·β from the previous epoch's class-wise train robust accuracy t_k. */
 export function calibratedBetas(trainRobustPerClass: readonly number[], lambda2: number, beta: number): number[] {

@@ -3,6 +3,7 @@
 import * as path from 'path';
 import { Module, saveCheckpoint } from '../nn';
 import { TrainConfig } from './config';
+import { defaultFairnessMetric, metricName } from './fairness-measure';
 import { Averaged } from './selection';
 
 export function checkpointFile(runDir: string, which: Averaged, kind: 'best' | 'last'): string {
@@ -21,6 +22,6 @@ export function saveRunCheckpoint(runDir: string, cfg: TrainConfig, which: Avera
     mean: JSON.stringify(cfg.mean),
     std: JSON.stringify(cfg.std),
     method: cfg.method,
-    ...(kind === 'best' ? { selectedOn: cfg.selectOn } : {}),
+    ...(kind === 'best' ? { selectedOn: cfg.selectOn, selectedBy: `robust + ${metricName(cfg.selectionMetric ?? defaultFairnessMetric(cfg.numClasses))} robust` } : {}),
   });
 }

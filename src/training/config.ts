@@ -65,6 +65,18 @@ export function checkArch(v: unknown, at: At): string {
   return v;
 }
 
+type Normalize = 'dataset' | 'none' | { mean: number[]; std: number[] };
+
+function checkNormalize(v: unknown, at: At): Normalize {
+  if (v === 'dataset' || v === 'none') return v;
+  const o = v as { mean?: unknown; std?: unknown } | null;
+  const list = (x: unknown, positive: boolean) => Array.isArray(x) && x.length > 0 && x.every((e) => typeof e === 'number' && Number.isFinite(e) && (!positive || e > 0));
+  if (o === null || typeof o !== 'object' || Array.isArray(o) || Object.keys(o).some((k) => k !== 'mean' && k !== 'std') || !list(o.mean, false) || !list(o.std, true) || (o.mean as number[]).length !== (o.std as number[]).length) {
+    fail(at, "'dataset', 'none' or {mean: [numbers], std: [positive numbers]} of one length", v);
+  }
+  return { mean: (o!.mean as number[]).slice(), std: (o!.std as number[]).slice() };
+}
+
 const DATASETS = ['cifar10', 'cifar100', 'tiny-imagenet', 'fashion-mnist', 'mnist', 'toy', 'folder', 'npz'];
 const name = (k: string) => k;
 const METHOD = (k: string) => k.toUpperCase();
@@ -90,8 +102,8 @@ export const TRAIN_SCHEMA = {
   dataDir: str('folder of the dataset (default: $CFA_DATA, ~/.cache/cfa, ./data, /usr/share/datasets); folder: DIR with train/ and test/ (or val/) class folders; npz: FILE.npz or a folder of x_train.npy, y_train.npy, x_test.npy, y_test.npy', { flag: 'data-dir', arg: 'DIR' }),
   resize: custom('folder datasets: resize every image to H,W (bilinear, half-pixel centres; default: all images must share one size)', 'H,W', (v, at) => checkResize(v, `${at.where}: field '${at.field}'`), (t, flag) => t.split(',').map((s) => Number(s.trim())), { flag: 'resize', arg: 'H,W' }),
   layout: choice('npz datasets: layout of 4-D image arrays (default: detected from the channel axis of size 1 or 3)', ['nhwc', 'nchw'] as const, { flag: 'layout', arg: 'L' }),
-  arch: custom(`architecture: ${ARCHS.join(', ')}, or a model plug-in file exporting createModel({numClasses, inChannels, inputSize})`, `${ARCHS.join(' | ')} | FILE.js`, checkArch, (t) => t, {
-    default: byKey('dataset', name, Object.fromEntries(DATASETS.map((d) => [d, /mnist|toy/.test(d) ? 'smallcnn' : 'prn18']))),
+  arch: custom(`architecture: ${ARCHS.join(', ')} (prn18-frl: FRL's PreActResNet-18 without the final BatchNorm; default resnet18 for Tiny-ImageNet, App. C.1), or a model plug-in file exporting createModel({numClasses, inChannels, inputSize})`, `${ARCHS.join(' | ')} | FILE.js`, checkArch, (t) => t, {
+    default: byKey('dataset', name, Object.fromEntries(DATASETS.map((d) => [d, /mnist|toy/.test(d) ? 'smallcnn' : d === 'tiny-imagenet' ? 'resnet18' : 'prn18']))),
     flag: 'arch',
     arg: 'NAME|FILE',
   }),
@@ -116,12 +128,20 @@ export const TRAIN_SCHEMA = {
   device: str("'cpu', 'cuda', 'cuda:N' or 'auto'", { default: 'auto', flag: 'device', arg: 'D' }),
   threads: int('CPU threads for libtorch (default: all cores)', 1, { flag: 'threads', arg: 'N' }),
   // data
-  perClass: int('training images per class (a seeded stratified subset; default: all)', 1, { flag: 'per-class', arg: 'N' }),
-  validRule: choice("validation split: 'first' images of each class (CFA code) or a seeded 'random' fraction", ['first', 'random'] as const, { default: 'first' }),
+  perClass: int('training images per class (a seeded stratified subset, or the first ones with subsetMode first; default: all)', 1, { flag: 'per-class', arg: 'N' }),
+  subsetMode: choice("perClass subset: 'random' (seeded draw) or 'first' (the first N images of each class in file order, as the official code)", ['first', 'random'] as const, { default: 'random' }),
+  validRule: choice("validation split: 'first' images of each class (CFA code), the 'last' ones (FRL code) or a seeded 'random' fraction", ['first', 'last', 'random'] as const, { default: 'first' }),
   validPerClass: int("validation images per class for 'first' (default 100 for CIFAR-10, else 2% of the smallest class)", 1),
   validFraction: num("fraction of each class for 'random'", { min: 0, max: 1, open: true }, { default: 0.02 }),
   testPerClass: int('test images per class (default: the whole test set)', 1),
   augment: choice("training augmentation (default: the dataset's, crop-flip for colour images)", ['crop-flip', 'none'] as const),
+  normalize: custom(
+    "input normalisation inside the model: 'dataset' (per-channel mean/std of the training images), 'none' (raw [0,1] pixels, as the FRL and TRADES code) or {mean: [...], std: [...]}",
+    "dataset | none | {mean, std}",
+    checkNormalize,
+    (t) => (t === 'dataset' || t === 'none' ? t : (JSON.parse(t) as unknown)),
+    { default: 'dataset' as Normalize },
+  ),
   padMode: choice("padding of the random crop: 'reflect' (CFA) or 'zero' (TRADES, FAT, FRL)", ['reflect', 'zero'] as const, { default: 'reflect' }),
   // the training attack and losses
   attackMode: choice('model mode during the AT/FAT training attack (TRADES, MART and FRL always attack in eval mode)', ['train', 'eval'] as const, {
@@ -157,6 +177,7 @@ export const TRAIN_SCHEMA = {
     decay: frac('FAWA decay', { default: byProfile({ paper: 0.85, official: 0.88 }) }),
     threshold: frac('threshold on the worst-class validation robust accuracy', { default: byProfile({ paper: 0.2, official: 0.24 }) }),
     begin: int('first epoch FAWA may fold in (official: from the first accepted epoch)', 0, { default: byProfile({ paper: ofEpochs(0.25, 'round'), official: 0 }) }),
+    metric: choice("what the threshold applies to: 'worst' class or 'worst20' (mean of the worst 20% of classes, App. C.1; docs/methods.md#fawa); default worst20 with ≥ 100 classes, else worst", ['worst', 'worst20'] as const),
   }),
   // optimisation
   batchSize: int('training batch size', 1, { default: 128, flag: 'batch-size', arg: 'B' }),
@@ -178,6 +199,7 @@ export const TRAIN_SCHEMA = {
     flag: 'select-on',
     arg: 'valid|test',
   }),
+  selectionMetric: choice("best checkpoint = robust average + 'worst' class or 'worst20' mean (default worst20 with ≥ 100 classes, else worst)", ['worst', 'worst20'] as const),
   selectFrom: int('first epoch eligible as best', 0, { default: byProfile({ paper: 0, official: rule('ceil(0.5·epochs)', (c) => Math.min(Math.ceil(0.5 * c.epochs), c.epochs - 1)) }) }),
   monitorTest: bool('also evaluate every epoch on the test set (implied by selectOn test)', { default: false, flag: 'monitor-test', finish: (v, c) => v || c.selectOn === 'test' }),
 };

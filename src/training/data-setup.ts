@@ -1,9 +1,10 @@
-// The data of a run: train/validation split (ALGORITHMS.md §3), optional stratified subsets, the test set, and the
+// The data of a run: train/validation split (docs/methods.md#split), optional stratified subsets, the test set, and the
 // fields of the configuration that the data decides.
-import { DataBundle, ImageDataset, LoadOptions, channelStats, checkResize, loadDataset, splitValidation, subsetPerClass } from '../data';
+import { DataBundle, ImageDataset, LoadOptions, channelStats, checkResize, firstPerClass, loadDataset, splitValidation, subsetPerClass } from '../data';
 import { UserError } from '../errors';
 import { TrainConfig } from './config';
 import { PendingConfig } from './defaults';
+import { defaultFairnessMetric } from './fairness-measure';
 import { toyImages } from './toy-images';
 
 export interface RunData {
@@ -33,9 +34,22 @@ export function dataOptions(cfg: Pick<PendingConfig, 'dataDir' | 'resize' | 'lay
 export function prepareData(cfg: PendingConfig): RunData {
   const bundle = cfg.dataset === 'toy' ? toyBundle(cfg.seed) : loadDataset(cfg.dataset, dataOptions(cfg));
   const split = splitValidation(bundle.train, { rule: cfg.validRule, perClass: cfg.validPerClass, fraction: cfg.validFraction, seed: cfg.seed });
-  const train = cfg.perClass ? subsetPerClass(split.train, cfg.perClass, cfg.seed) : split.train;
+  const subset = (ds: ImageDataset, n: number) => (cfg.subsetMode === 'first' ? firstPerClass(ds, n) : subsetPerClass(ds, n, cfg.seed));
+  const train = cfg.perClass ? subset(split.train, cfg.perClass) : split.train;
   const test = cfg.testPerClass ? subsetPerClass(bundle.test, cfg.testPerClass, cfg.seed) : bundle.test;
   return { train, valid: split.valid, test, mean: bundle.mean, std: bundle.std, augment: bundle.augment };
+}
+
+/**
+ * The per-channel mean and std of the model's input normalisation: the dataset's, none (0 and 1: raw [0,1] pixels),
+ * or the configured values (one per channel).
+ */
+function normalization(cfg: PendingConfig, data: RunData, channels: number): { mean: number[]; std: number[] } {
+  const n = cfg.normalize ?? 'dataset';
+  if (n === 'dataset') return { mean: data.mean.slice(), std: data.std.slice() };
+  if (n === 'none') return { mean: new Array<number>(channels).fill(0), std: new Array<number>(channels).fill(1) };
+  if (n.mean.length !== channels) throw new UserError(`config field 'normalize': mean/std have ${n.mean.length} entries, ${cfg.dataset} has ${channels} channel(s)`);
+  return { mean: n.mean.slice(), std: n.std.slice() };
 }
 
 /** The full configuration: the pending one plus class names, normalisation, image geometry and augmentation. */
@@ -44,10 +58,11 @@ export function completeConfig(cfg: PendingConfig, data: RunData): TrainConfig {
   if (ds.height !== ds.width) throw new UserError(`${cfg.dataset}: expected square images, got ${ds.height}×${ds.width}${cfg.dataset === 'folder' ? ' (--resize S,S makes them square)' : ''}`);
   return {
     ...cfg,
+    fawa: { ...cfg.fawa, metric: cfg.fawa.metric ?? defaultFairnessMetric(ds.numClasses) },
+    selectionMetric: cfg.selectionMetric ?? defaultFairnessMetric(ds.numClasses),
     classNames: ds.classNames.slice(),
     numClasses: ds.numClasses,
-    mean: data.mean.slice(),
-    std: data.std.slice(),
+    ...normalization(cfg, data, ds.channels),
     channels: ds.channels,
     inputSize: ds.height,
     augment: cfg.augment ?? data.augment,

@@ -1,4 +1,4 @@
-// EMA baseline (paper §4.3, §5.1; ALGORITHMS.md §9.4): an exponential moving average of the weights, once per epoch.
+// EMA baseline (paper §4.3, §5.1; docs/methods.md#ema): an exponential moving average of the weights, once per epoch.
 import { Module } from '../nn';
 import { AveragedModel, foldIn } from './weight-average';
 

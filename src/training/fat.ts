@@ -1,4 +1,4 @@
-// FAT, friendly adversarial training (Zhang et al. 2020; ALGORITHMS.md §7.4, §8.3, §16 D8).
+// FAT, friendly adversarial training (Zhang et al. 2020; docs/methods.md#fat).
 import { tidy } from '../engine';
 import { fatPgd } from '../attacks/fat-pgd';
 import { AttackMode, StepInput, StepOutput, crossEntropyOnAdversarial, inMode } from './step';
@@ -6,8 +6,8 @@ import { AttackMode, StepInput, StepOutput, crossEntropyOnAdversarial, inMode } 
 export type FatSemantics = 'cfa' | 'original';
 
 /**
- * One FAT step: early-stopped PGD with control counter τ in `semantics` ('cfa': §7.4a, the CFA code's; 'original':
- * §7.4b with ω = 0.001 noise) with the model in `attackMode`, then mean CE on a fresh train-mode forward of the result.
+ * One FAT step: early-stopped PGD with control counter τ in `semantics` ('cfa': docs/methods.md#fat, the CFA code's; 'original':
+ * docs/methods.md#fat with ω = 0.001 noise) with the model in `attackMode`, then mean CE on a fresh train-mode forward of the result.
  */
 export function fatStep(s: StepInput & { tau: number; semantics: FatSemantics; attackMode: AttackMode }): StepOutput {
   return tidy(() => {

@@ -1,11 +1,11 @@
-// FRL, Fair Robust Learning (Xu et al., ICML 2021), as in its official code (ALGORITHMS.md §11, §16 D19).
+// FRL, Fair Robust Learning (Xu et al., ICML 2021), as in its official code (docs/methods.md#frl).
 import { F, Tensor, tensor, tidy } from '../engine';
 import { tradesKL } from '../attacks/trades-kl';
 import { SplitAccuracy } from '../formats';
 import { StepInput, StepOutput, inMode } from './step';
 import { klPerSample } from './trades';
 
-/** 'reweight' (frlrw.py), 'reweight-remargin' (frlrmrw.py), 'remargin' (no official script: §11.2 reconstruction). */
+/** 'reweight' (frlrw.py), 'reweight-remargin' (frlrmrw.py), 'remargin' (no official script: docs/methods.md#frl reconstruction). */
 export type FrlVariant = 'reweight' | 'remargin' | 'reweight-remargin';
 
 export interface FrlOptions {

@@ -1,12 +1,13 @@
-// Best-checkpoint selection (paper §5.1; ALGORITHMS.md §10.6, §16 D1): the highest overall + worst-class robust
+// Best-checkpoint selection (paper §5.1; docs/methods.md#selection): the highest overall + worst-class robust
 // accuracy, on the validation split by default (the official code used the test split).
+import { FairnessMetric, fairnessMeasure } from './fairness-measure';
 import { SplitAccuracy } from '../formats';
 
 export type Averaged = 'model' | 'ema' | 'fawa';
 
-/** Selection index: overall robust accuracy + worst-class robust accuracy. */
-export function selectionIndex(a: SplitAccuracy): number {
-  return a.robust + a.worstRobust;
+/** Selection index: overall robust accuracy + worst-class robust accuracy (or the worst-20% mean, App. C.1). */
+export function selectionIndex(a: SplitAccuracy, metric: FairnessMetric = 'worst'): number {
+  return a.robust + fairnessMeasure(a, metric);
 }
 
 /** The best index seen so far per model (absent until a first eligible epoch). */

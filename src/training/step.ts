@@ -2,7 +2,7 @@
 import { F, Tensor } from '../engine';
 import { Module } from '../nn';
 
-/** Mode of the model while the inner maximiser runs (§7, §16 D7); the outer loss always runs in train mode. */
+/** Mode of the model while the inner maximiser runs (docs/methods.md#batchnorm-mode, docs/methods.md#deviations); the outer loss always runs in train mode. */
 export type AttackMode = 'train' | 'eval';
 
 export interface StepInput {
@@ -20,7 +20,7 @@ export interface StepInput {
 export interface StepOutput {
   /** Scalar training loss, attached to the parameters' graph. */
   loss: Tensor;
-  /** Logits of the training attack's examples from the loss's own train-mode forward (detached): t_k of §10.5. */
+  /** Logits of the training attack's examples from the loss's own train-mode forward (detached): t_k of docs/methods.md#training-loop. */
   robustLogits: Tensor;
 }
 

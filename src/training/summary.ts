@@ -1,5 +1,7 @@
 // Text output of a run: one line per epoch and per-class tables of the best checkpoints.
+import { formatEps } from '../eps-format';
 import { TrainConfig } from './config';
+import { defaultFairnessMetric, metricName } from './fairness-measure';
 import { EpochRecord, SplitAccuracy } from '../formats';
 import { Averaged } from './selection';
 
@@ -62,8 +64,9 @@ export function runSummary(cfg: TrainConfig, records: EpochRecord[]): string {
       if (acc) columns.push({ title: `${which}@${records[i].epoch + 1}`, acc });
     }
     if (!columns.length) continue;
-    const attack = `PGD-${cfg.evalSteps} ε=${cfg.eps.toPrecision(3)}`;
-    out.push(`${split === 'valid' ? 'Validation' : 'Test'} accuracy (%) of the best checkpoints (selected on ${cfg.selectOn}; robust = ${attack}; name@epoch):`);
+    const attack = `PGD-${cfg.evalSteps} ε=${formatEps(cfg.eps)}`;
+    const by = metricName(cfg.selectionMetric ?? defaultFairnessMetric(cfg.numClasses));
+    out.push(`${split === 'valid' ? 'Validation' : 'Test'} accuracy (%) of the best checkpoints (selected on ${cfg.selectOn} by robust + ${by} robust; robust = ${attack}; name@epoch):`);
     out.push(classTable(cfg.classNames, columns), '');
   }
   return out.join('\n');

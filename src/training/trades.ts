@@ -1,4 +1,4 @@
-// TRADES (Zhang et al. 2019; paper eq. 3, with CCR eq. 8; ALGORITHMS.md §7.3, §8.2, §16 D10).
+// TRADES (Zhang et al. 2019; paper eq. 3, with CCR eq. 8; docs/methods.md#trades).
 import { F, Tensor, tidy } from '../engine';
 import { tradesKL } from '../attacks/trades-kl';
 import { StepInput, StepOutput, inMode } from './step';
@@ -30,7 +30,7 @@ export function tradesLoss(natLogits: Tensor, advLogits: Tensor, targetLogits: T
 }
 
 /**
- * One TRADES step: the KL maximiser (§7.3) in eval mode with per-sample ε, then in train mode f(x), f(x′) and f(x)
+ * One TRADES step: the KL maximiser (docs/methods.md#trades) in eval mode with per-sample ε, then in train mode f(x), f(x′) and f(x)
  * again, and the loss of `form`.
  */
 export function tradesStep(s: StepInput & { beta: number | Tensor; form: TradesForm }): StepOutput {

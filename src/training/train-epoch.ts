@@ -1,6 +1,6 @@
-// One training epoch (ALGORITHMS.md §10.3): per batch the method's loss and an SGD step; the train robust accuracy
+// One training epoch (docs/methods.md#training-loop): per batch the method's loss and an SGD step; the train robust accuracy
 // comes from the loss's own pre-step logits (no extra pass), the train clean accuracy from a post-step train-mode
-// forward (§10.5, §16 D9).
+// forward (docs/methods.md#training-loop, docs/methods.md#deviations).
 import { dispose, noGrad, tensor, tidy, withBatchShard } from '../engine';
 import { averageGradients, shardOf } from '../distributed/data-parallel';
 import { Collective, SINGLE } from '../distributed/group';

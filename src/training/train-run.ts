@@ -1,4 +1,4 @@
-// A whole training run (ALGORITHMS.md §10.2): per epoch the calibrated settings, one training epoch, validation of
+// A whole training run (docs/methods.md#training-loop): per epoch the calibrated settings, one training epoch, validation of
 // the model, EMA and FAWA, checkpoint selection, checkpoints, the resume state and the log record.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,6 +14,7 @@ import { TrainConfig } from './config';
 import { RunData, completeConfig, prepareData } from './data-setup';
 import { PendingConfig } from './defaults';
 import { emaUpdate } from './ema';
+import { defaultFairnessMetric, fairnessMeasure } from './fairness-measure';
 import { fawaUpdate } from './fawa';
 import { FrlState, frlInitialState, frlUpdate } from './frl';
 import { DivergenceError, checkWeights } from './guards';
@@ -178,7 +179,7 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
 
   const validModel = evaluateSplit(m.model, data.valid, evalOpts);
   const emaUpdated = m.ema ? emaUpdate(m.ema, m.model, epoch, cfg.ema) : false;
-  const fawaUpdated = m.fawa ? fawaUpdate(m.fawa, m.model, validModel.worstRobust, epoch, cfg.fawa) : false;
+  const fawaUpdated = m.fawa ? fawaUpdate(m.fawa, m.model, fairnessMeasure(validModel, cfg.fawa.metric ?? defaultFairnessMetric(cfg.numClasses)), epoch, cfg.fawa) : false;
   // An average that did not change keeps last epoch's evaluation.
   const averaged = (split: 'valid' | 'test', ds: RunData['valid']) => {
     const out: { ema?: SplitAccuracy; fawa?: SplitAccuracy } = {};
@@ -191,14 +192,15 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
   const test = cfg.monitorTest ? { model: evaluateSplit(m.model, data.test, evalOpts), ...averaged('test', data.test) } : undefined;
 
   const on = cfg.selectOn === 'test' ? test! : valid;
-  const selection: EpochRecord['selection'] = { model: selectionIndex(on.model) };
+  const selectionMetric = cfg.selectionMetric ?? defaultFairnessMetric(cfg.numClasses);
+  const selection: EpochRecord['selection'] = { model: selectionIndex(on.model, selectionMetric) };
   const newBest = { model: false, ema: false, fawa: false };
   const best: BestSoFar = { ...prev.best };
   const nets: Partial<Record<Averaged, Module>> = { model: m.model, ema: m.ema?.model, fawa: m.fawa?.model };
   for (const which of ['model', 'ema', 'fawa'] as const) {
     const acc = on[which];
     if (!acc) continue;
-    const index = selectionIndex(acc);
+    const index = selectionIndex(acc, selectionMetric);
     selection[which] = index;
     if (beatsBest(best, which, index, epoch, cfg.selectFrom)) {
       best[which] = { index, epoch };
@@ -216,6 +218,7 @@ function runEpoch(cfg: TrainConfig, m: Models, data: RunData, prev: State, epoch
     ...(settings.betaPerClass ? { betaPerClass: settings.betaPerClass } : {}),
     ...(settings.frlWeights ? { classWeights: settings.frlWeights } : {}),
     ...(settings.fatTau !== undefined ? { fatTau: settings.fatTau } : {}),
+    ...(frl ? { frl } : {}),
     train,
     valid,
     ...(test ? { test } : {}),

@@ -1,4 +1,4 @@
-// Per-epoch monitoring (ALGORITHMS.md §7.2, §10.4): clean and PGD-k robust accuracy per class, model in eval mode.
+// Per-epoch monitoring (docs/methods.md#pgd): clean and PGD-k robust accuracy per class, model in eval mode.
 import { Tensor, dispose, noGrad, tidy, withBatchShard } from '../engine';
 import { shardOf } from '../distributed/data-parallel';
 import { Collective, SINGLE } from '../distributed/group';
@@ -21,7 +21,7 @@ export interface EvalOptions {
 
 /**
  * Clean and PGD robust accuracy of `model` on `ds` (eval mode; the previous mode is restored), overall and per class.
- * PGD: CE loss, uniform random start, the last iterate (§7.2).
+ * PGD: CE loss, uniform random start, the last iterate (docs/methods.md#pgd).
  */
 export function evaluateSplit(model: Module, ds: ImageDataset, o: EvalOptions): SplitAccuracy {
   const wasTraining = model.training;

@@ -1,4 +1,4 @@
-// Weight averaging over full state dicts, shared by EMA and FAWA (ALGORITHMS.md §9.3-9.4, §16 D2).
+// Weight averaging over full state dicts, shared by EMA and FAWA (docs/methods.md#fawa, #ema).
 import { noGrad, tidy } from '../engine';
 import { Module } from '../nn';
 

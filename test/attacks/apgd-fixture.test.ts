@@ -1,4 +1,4 @@
-// APGD against an independent PyTorch implementation of §12.2 (scripts/fixtures/attacks_apgd.py): same weights, same
+// APGD against an independent PyTorch implementation of docs/methods.md#apgd-ce (scripts/fixtures/attacks_apgd.py): same weights, same
 // seed (the engine shares PyTorch's CPU generator). Both run in float64 and the generator keeps every decision (argmax,
 // loss comparison, gradient sign, step-size halving) far from its threshold, so the step sizes agree exactly and the
 // iterates to float64 precision on any CPU.

@@ -1,4 +1,4 @@
-// APGD: the checkpoint schedule and step-size rule of §12.2 (with the D21 wrap-around), and attack behaviour.
+// APGD: the checkpoint schedule and step-size rule of docs/methods.md#apgd-ce (with the D21 wrap-around), and attack behaviour.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor, liveTensors, manualSeed, noGrad, rand, randint, tensor, tidy } from '../../src/engine';

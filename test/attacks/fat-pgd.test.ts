@@ -37,7 +37,7 @@ const W = [
 ];
 const BIAS = [-3.7, 0];
 
-/** Scalar reference of §7.4: the number of steps each semantics lets a class-0 sample take. */
+/** Scalar reference of docs/methods.md#fat: the number of steps each semantics lets a class-0 sample take. */
 function simulate(start: number[], lower: number[], alpha: number, steps: number, tau: number, semantics: 'cfa' | 'original'): number[] {
   const at = (k: number) => start.map((s, j) => Math.max(s - k * alpha, lower[j]));
   const wrong = (v: number[]) => 2 * v.reduce((a, b) => a + b, 0) + BIAS[0] - BIAS[1] < 0;
@@ -55,7 +55,7 @@ function simulate(start: number[], lower: number[], alpha: number, steps: number
   return at(steps);
 }
 
-test('fatPgd counters match a scalar simulation of both semantics (§7.4a/b) for τ = 0..3', () => {
+test('fatPgd counters match a scalar simulation of both semantics (docs/methods.md#fat/b) for τ = 0..3', () => {
   const model = new LinearNet(W, BIAS);
   tidy(() => {
     const rows = [0.45, 0.47, 0.5, 0.52, 0.55];

@@ -1,4 +1,4 @@
-// Square Attack: the p schedule and square sides of §12.5, and the attack's ball, box and success.
+// Square Attack: the p schedule and square sides of docs/methods.md#square, and the attack's ball, box and success.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor, dispose, liveTensors, manualSeed, noGrad, rand, tensor, tidy } from '../../src/engine';

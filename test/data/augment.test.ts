@@ -1,4 +1,4 @@
-// Crop with padding and flip on uint8 images (ALGORITHMS.md §4), checked against an explicit pad-then-crop reference.
+// Crop with padding and flip on uint8 images (docs/methods.md#augmentation), checked against an explicit pad-then-crop reference.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { padIndex } from '../../src/data';

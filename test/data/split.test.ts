@@ -1,4 +1,4 @@
-// Validation splits and subsets (ALGORITHMS.md §3): sizes, class balance, no overlap, determinism.
+// Validation splits and subsets (docs/methods.md#split): sizes, class balance, no overlap, determinism.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classCounts, ImageDataset, splitValidation, subsetPerClass, take } from '../../src/data';

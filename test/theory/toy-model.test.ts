@@ -1,4 +1,4 @@
-// Closed forms of the toy model (ALGORITHMS.md §14.3): values computed independently in Python, limits, derivatives by
+// Closed forms of the toy model (docs/methods.md#toy-model): values computed independently in Python, limits, derivatives by
 // finite differences, the w* formulas, and agreement with Monte-Carlo estimates on sampled data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

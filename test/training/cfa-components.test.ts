@@ -36,7 +36,7 @@ test('CCM: ε_k = (λ₁ + t_k)·ε, unclipped, and ε before the begin epoch', 
   assert.deepEqual(marginsForEpoch(1, o, t), [eps, eps, eps], 'before begin');
   assertClose(marginsForEpoch(2, o, t), [0.7 * eps, eps, 1.4 * eps], 1e-15, 0, 'from begin');
   assert.deepEqual(marginsForEpoch(5, { ...o, enabled: false }, t), [eps, eps, eps], 'disabled');
-  // λ₁ = 0.7 with t = 0.9 gives 1.6ε: no clipping (§16 D12).
+  // λ₁ = 0.7 with t = 0.9 gives 1.6ε: no clipping (docs/methods.md#deviations).
   assertClose(calibratedMargins([0.9], 0.7, eps), [1.6 * eps], 1e-15, 0, 'no clip');
 });
 
@@ -86,7 +86,7 @@ test('FAWA: skips checkpoints whose worst-class validation robust accuracy is be
   [fawa.model, a, b, c].forEach((m) => m.dispose());
 });
 
-test('per-class accuracy divides by n_k (§16 D6) and the selection index is robust + worst-class robust', () => {
+test('per-class accuracy divides by n_k (docs/methods.md#deviations) and the selection index is robust + worst-class robust', () => {
   const clean = classCounter(3);
   const robust = classCounter(3);
   const labels = [0, 0, 0, 0, 1, 1, 2, 2, 2, 2];

@@ -49,7 +49,7 @@ test('original TRADES CE + β·KL, scalar and per-sample β', () => {
   check('tradesOriginalCcr', fx.tradesOriginalCcr, ([n, a, t], y) => tradesLoss(n, a, t, y, perSampleBeta(y), 'original'), [fx.nat, fx.adv, fx.target]);
 });
 
-test('normalised TRADES with a constant β is the original loss divided by 1+β (§16 D10)', () => {
+test('normalised TRADES with a constant β is the original loss divided by 1+β (docs/methods.md#deviations)', () => {
   tidy(() => {
     const [n, a, t] = [fx.nat, fx.adv, fx.target].map((v: number[]) => tensor(v, [B, K]));
     const y = tensor(fx.y, [B], 'int64');

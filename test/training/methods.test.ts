@@ -1,5 +1,5 @@
 // Each base trainer's step on a tiny BatchNorm network: a finite scalar loss with gradients, detached robust logits,
-// the model back in train mode, and the attack run in the mode of §7 (counted by BatchNorm's num_batches_tracked,
+// the model back in train mode, and the attack run in the mode of docs/methods.md#batchnorm-mode (counted by BatchNorm's num_batches_tracked,
 // which only train-mode forwards advance).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

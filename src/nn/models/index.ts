@@ -5,6 +5,7 @@ import { Module } from '../module';
 import { isModelPlugin } from './names';
 import { createPluginNetwork } from './plugin';
 import { PreActResNet18 } from './preact-resnet18';
+import { ResNet18 } from './resnet18';
 import { SmallCNN } from './small-cnn';
 import { WideResNet } from './wide-resnet';
 
@@ -23,6 +24,10 @@ export function createNetwork(s: ModelSpec): Module {
     case 'prn18':
     case 'preactresnet18':
       return new PreActResNet18({ numClasses: s.numClasses, inChannels: s.inChannels, pool: s.inputSize === 32 ? 'fixed4' : 'global' });
+    case 'prn18-frl':
+      return new PreActResNet18({ numClasses: s.numClasses, inChannels: s.inChannels, pool: s.inputSize === 32 ? 'fixed4' : 'global', finalBn: false });
+    case 'resnet18':
+      return new ResNet18({ numClasses: s.numClasses, inChannels: s.inChannels });
     case 'wrn34-10':
       return new WideResNet({ depth: 34, widen: 10, numClasses: s.numClasses, inChannels: s.inChannels });
     case 'smallcnn':
@@ -42,7 +47,7 @@ export function createModel(s: ModelSpec & { mean: number[]; std: number[]; chan
   return s.channelsLast === false ? m : m.channelsLast();
 }
 
-export { PreActResNet18, SmallCNN, WideResNet };
+export { PreActResNet18, ResNet18, SmallCNN, WideResNet };
 export { ARCHS, isModelPlugin } from './names';
 export type { Arch } from './names';
 export { PLUGIN_LIBRARY, loadPlugin, pluginFunction } from './plugin';

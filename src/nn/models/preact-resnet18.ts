@@ -1,4 +1,4 @@
-// PreActResNet-18 (ALGORITHMS.md §5): 11,172,170 parameters for 10 classes; keys conv1.weight, layer1.0.bn1.*, …, bn.*, linear.*.
+// PreActResNet-18 (docs/methods.md#preactresnet-18): 11,172,170 parameters for 10 classes; keys conv1.weight, layer1.0.bn1.*, …, bn.*, linear.*.
 import { F, Tensor } from '../../engine';
 import { BatchNorm2d, Conv2d, Linear } from '../layers';
 import { Module, chain } from '../module';
@@ -56,12 +56,14 @@ export interface PreActResNetOptions {
   inChannels?: number;
   /** 'fixed4' = avg_pool2d(4) as in the original (32×32 input); 'global' = adaptive average pool (any input size). */
   pool?: 'fixed4' | 'global';
+  /** false: FRL's variant, layer4 straight to the pool, no final BatchNorm + ReLU (docs/methods.md#frl). Default true. */
+  finalBn?: boolean;
 }
 
 export class PreActResNet18 extends Module {
   private readonly conv1: Conv2d;
   private readonly layers: Layer[];
-  private readonly bn: BatchNorm2d;
+  private readonly bn?: BatchNorm2d;
   private readonly linear: Linear;
   private readonly pool: 'fixed4' | 'global';
   constructor(o: PreActResNetOptions = {}) {
@@ -74,12 +76,12 @@ export class PreActResNet18 extends Module {
       this.child('layer3', new Layer(128, 256, 2)),
       this.child('layer4', new Layer(256, 512, 2)),
     ];
-    this.bn = this.child('bn', new BatchNorm2d(512));
+    if (o.finalBn !== false) this.bn = this.child('bn', new BatchNorm2d(512));
     this.linear = this.child('linear', new Linear(512, o.numClasses ?? 10));
   }
   forward(x: Tensor): Tensor {
     const h = chain(x, [this.conv1, ...this.layers]);
-    const r = this.bn.forward(h).relu();
+    const r = this.bn ? this.bn.forward(h).relu() : h;
     const p = this.pool === 'global' ? F.adaptiveAvgPool2d(r, 1) : F.avgPool2d(r, 4);
     return this.linear.forward(p.flatten(1));
   }

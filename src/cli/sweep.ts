@@ -9,10 +9,11 @@ import { runSummary } from '../training/summary';
 import { slurmScript } from '../sweep/emit-slurm';
 import { k8sManifest, k8sName } from '../sweep/emit-k8s';
 import { Grid, SweepEntry, readGridFile } from '../sweep/grid';
-import { launchRanks } from '../sweep/launch-ranks';
+import { launchLocal } from '../distributed/launch';
+import { asRank } from './distributed';
 import { NAMED_GRIDS, namedGrid } from '../sweep/named-grids';
 import { entryStatus, runEntry } from '../sweep/run-entry';
-import { CFA_BIN, runLocal, threadsPerJob } from '../sweep/run-local';
+import { runLocal, threadsPerJob } from '../sweep/run-local';
 import { parseFlags, parseInteger } from './args';
 
 export const summary = 'run a grid of trainings (methods × settings × seeds) here, on Slurm or on Kubernetes';
@@ -143,9 +144,13 @@ async function runIndex(ref: string, out: string, grid: Grid, e: SweepEntry, val
     const env = Number(process.env.CFA_NUM_THREADS);
     const per = threads !== undefined ? threadsPerJob(e.nproc, threads) : env >= 1 ? Math.floor(env) : threadsPerJob(e.nproc);
     const rest = argv.filter((_, i) => argv[i] !== '--threads' && argv[i - 1] !== '--threads');
-    return launchRanks([process.execPath, CFA_BIN, 'sweep', ...rest, '--threads', String(per)], e.nproc, per);
+    return launchLocal({ nproc: e.nproc, threads: per * e.nproc, argv: ['sweep', ...rest], quietArgs: ['--quiet'] });
   }
-  const r = await runEntry(out, e, { threads, device: values.device as string | undefined, quiet: Boolean(values.quiet) });
+  // Started by torchrun, srun or the launcher above (WORLD_SIZE set): this process is one rank of the entry's group.
+  const r = await asRank(values.device as string | undefined, (collective, rankDevice) =>
+    runEntry(out, e, { threads, device: rankDevice ?? (values.device as string | undefined), quiet: Boolean(values.quiet) || collective.rank > 0, collective }),
+  );
+  if (process.env.RANK !== undefined && process.env.RANK !== '0') return 0;
   if (r.status === 'finished') console.log(`${e.name}: finished already, skipped`);
   else {
     console.log(runSummary(r.result!.cfg, r.result!.records));
@@ -173,7 +178,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (out === undefined) throw new UserError('--out DIR is required (the folder of the sweep\'s run directories)');
   // For Kubernetes, DIR is a path inside the containers: nothing is written there from here.
-  if (values.emit !== 'k8s') {
+  // Ranks other than 0 of a multi-process entry leave the sweep's files to rank 0.
+  if (values.emit !== 'k8s' && (process.env.RANK ?? '0') === '0') {
     fs.mkdirSync(out, { recursive: true });
     writeSweepJson(out, grid);
   }

@@ -1,6 +1,7 @@
 // One sweep entry in this process: a new run, nothing for a finished one, `--resume` for an interrupted one. A finished
 // run has the record of its last epoch in log.jsonl; an interrupted one has config.json and a resume state.
 import * as fs from 'fs';
+import { Collective } from '../distributed/group';
 import { UserError } from '../errors';
 import { TrainConfig } from '../training/config';
 import { PendingConfig } from '../training/defaults';
@@ -46,8 +47,11 @@ export interface EntryResult {
   result?: TrainRunResult;
 }
 
-/** Runs entry `e` under `out` (skips it when finished, resumes it when interrupted); `threads` overrides the setting. */
-export async function runEntry(out: string, e: SweepEntry, o: { threads?: number; device?: string; quiet?: boolean } = {}): Promise<EntryResult> {
+/**
+ * Runs entry `e` under `out` (skips it when finished, resumes it when interrupted); `threads` overrides the setting.
+ * With `collective`, this process is one rank of the entry's data-parallel group (only rank 0 writes).
+ */
+export async function runEntry(out: string, e: SweepEntry, o: { threads?: number; device?: string; quiet?: boolean; collective?: Collective } = {}): Promise<EntryResult> {
   const dir = entryDir(out, e);
   const status = entryStatus(out, e);
   const overrides = { ...(o.threads !== undefined ? { threads: o.threads } : {}), ...(o.device !== undefined ? { device: o.device } : {}) };
@@ -55,12 +59,12 @@ export async function runEntry(out: string, e: SweepEntry, o: { threads?: number
   if (status === 'finished') return { status };
   if (status === 'interrupted') {
     const saved = checkSameRun(dir, e);
-    return { status, result: await trainRun({ ...saved, ...overrides } as PendingConfig, { runDir: dir, resume: true, quiet: o.quiet }) };
+    return { status, result: await trainRun({ ...saved, ...overrides } as PendingConfig, { runDir: dir, resume: true, quiet: o.quiet, collective: o.collective }) };
   }
-  if (status === 'restart') {
+  if (status === 'restart' && (o.collective?.rank ?? 0) === 0) {
     // Stopped before its first epoch completed: nothing to keep.
     fs.rmSync(configFile(dir));
     fs.rmSync(logFile(dir), { force: true });
   }
-  return { status, result: await trainRun({ ...e.config, ...overrides }, { runDir: dir, quiet: o.quiet }) };
+  return { status, result: await trainRun({ ...e.config, ...overrides }, { runDir: dir, quiet: o.quiet, collective: o.collective }) };
 }

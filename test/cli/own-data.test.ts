@@ -123,7 +123,7 @@ test('resize and layout settings: checked in config input, carried into the data
   const cfg = resolveConfig(checkInput({ dataset: 'folder', dataDir: 'd', resize: [32, 32], layout: 'nchw' }, 'cfg.yaml'), '0');
   assert.deepEqual([cfg.dataset, cfg.resize, cfg.layout, cfg.eps, cfg.arch], ['folder', [32, 32], 'nchw', 8 / 255, 'prn18']);
   assert.deepEqual(dataOptions(cfg), { dataDir: 'd', resize: [32, 32], layout: 'nchw' });
-  assert.throws(() => resolveConfig({ dataset: 'folder', resize: [32, 0] }, '0'), (e: unknown) => e instanceof UserError && /resize: expected two positive integers H,W/.test(e.message));
+  assert.throws(() => resolveConfig(checkInput({ dataset: 'folder', resize: [32, 0] }, 'cfg.yaml'), '0'), (e: unknown) => e instanceof UserError && /cfg\.yaml: field 'resize': expected two positive integers H,W/.test(e.message));
   assert.throws(() => checkInput({ layout: 'hwc' }, 'cfg.yaml'), (e: unknown) => e instanceof UserError && /cfg\.yaml: field 'layout'/.test(e.message));
   assert.equal(canonicalDataset('image-folder'), 'folder');
   assert.equal(canonicalDataset('numpy'), 'npz');

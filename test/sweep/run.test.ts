@@ -160,3 +160,21 @@ test('a failing entry is reported with its log, and the entry that comes after i
   assert.equal(lines[2], '2 of 2 runs failed; rerun the same command to retry them (finished runs are skipped)');
   assert.ok(!fs.existsSync(file(out, 'logs', 'b-seed0.log')));
 });
+
+test('an entry with nproc 2 run by --index: two ranks of one group, one run directory written by rank 0, equal to one process', () => {
+  const two = file(data, 'two.yaml');
+  const one = file(data, 'one.yaml');
+  fs.writeFileSync(two, gridText(0.05).replace('seeds: 2', 'seeds: 1').replace('  eps: 0.1\n', '  eps: 0.1\n  nproc: 2\n  threads: 1\n'));
+  fs.writeFileSync(one, gridText(0.05).replace('seeds: 2', 'seeds: 1').replace('  eps: 0.1\n', '  eps: 0.1\n  threads: 1\n'));
+  const r2 = sweep([two, '--out', file(data, 'N2'), '--index', '0']);
+  assert.equal(r2.status, 0, r2.stderr + r2.stdout);
+  const r1 = sweep([one, '--out', file(data, 'N1'), '--index', '0']);
+  assert.equal(r1.status, 0, r1.stderr + r1.stdout);
+  const [d2, d1] = [file(data, 'N2', 'at-seed0'), file(data, 'N1', 'at-seed0')];
+  assert.equal(logLines(d2), EPOCHS, 'one log line per epoch: only rank 0 writes');
+  assert.ok(fs.existsSync(file(data, 'N2', 'sweep.json')));
+  // Same global batch and seed: the class-wise train and validation counts agree epoch by epoch.
+  const counts = (d: string) => readLog(d).map((x) => [x.train.robustPerClass, x.valid.model.cleanPerClass]);
+  const [a, b] = [counts(d2), counts(d1)];
+  a.forEach((row, i) => row.forEach((v, j) => v.forEach((p, k) => assert.ok(Math.abs(p - b[i][j][k]) <= 0.2, `epoch ${i} ${j} class ${k}: ${p} vs ${b[i][j][k]}`))));
+});

@@ -8,7 +8,7 @@ const tenths = [0.3, 0.4, 0.5, 0.6, 0.7];
 export const NAMED_GRIDS: Record<string, { doc: string; grid: Record<string, unknown> }> = {
   // Table 1: X and X+EMA are the model and EMA of one run of X; X+CFA is the FAWA model of the run with CCM (+CCR).
   'paper-table1': {
-    doc: 'Table 1: AT, TRADES, FAT (each with EMA) and their +CFA runs, FRL (+EMA) fine-tuned from that seed\'s TRADES model; 7 runs × 5 seeds give the 11 rows',
+    doc: "Table 1: AT, TRADES, FAT (each with EMA) and their +CFA runs, FRL (+EMA) fine-tuned from a TRADES model of FRL's own network (frl-start: the hot start, whose training FRL's code does not give); 8 runs × 5 seeds give the 11 rows",
     grid: {
       methods: {
         at: 'paper-cifar10-at',
@@ -17,7 +17,9 @@ export const NAMED_GRIDS: Record<string, { doc: string; grid: Record<string, unk
         'trades-cfa': 'paper-cifar10-trades-cfa',
         fat: 'paper-cifar10-fat',
         'fat-cfa': 'paper-cifar10-fat-cfa',
-        frl: { preset: 'paper-cifar10-frl', init: '{out}/trades-seed{seed}/checkpoints/model-best.safetensors', after: 'trades' },
+        // FRL fine-tunes its own PreActResNet-18 variant on raw pixels: its hot start is TRADES on that network.
+        'frl-start': { preset: 'paper-cifar10-trades', arch: 'prn18-frl', normalize: 'none', padMode: 'zero' },
+        frl: { preset: 'paper-cifar10-frl', init: '{out}/frl-start-seed{seed}/checkpoints/model-best.safetensors', after: 'frl-start' },
       },
       seeds: 5,
     },

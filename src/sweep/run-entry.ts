@@ -33,13 +33,20 @@ export function checkSameRun(dir: string, e: SweepEntry): TrainConfig {
     throw new UserError(`${configFile(dir)}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   for (const [k, v] of Object.entries(e.config)) {
-    if (FREE.has(k)) continue;
+    if (FREE.has(k) || v === undefined) continue;
     const a = JSON.stringify((saved as Record<string, unknown>)[k]);
-    if (a !== JSON.stringify(v)) {
+    if (!sameSetting((saved as Record<string, unknown>)[k], v)) {
       throw new UserError(`${dir} holds a run with other settings than entry ${e.name} (field '${k}': saved ${a ?? 'unset'}, grid ${JSON.stringify(v)}); move it away or choose another --out`);
     }
   }
   return saved;
+}
+
+/** Whether a saved setting is the grid's; groups may hold more fields in the run, filled in once the data was read. */
+function sameSetting(saved: unknown, grid: unknown): boolean {
+  const isGroup = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isGroup(grid) && isGroup(saved)) return Object.entries(grid).every(([k, g]) => g === undefined || sameSetting(saved[k], g));
+  return JSON.stringify(saved) === JSON.stringify(grid);
 }
 
 export interface EntryResult {

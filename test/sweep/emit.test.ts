@@ -108,16 +108,16 @@ test('Slurm, nproc 2: srun starts 2 tasks per node with torchrun variables deriv
   }
 });
 
-test('Slurm, paper-table1: FRL waits for TRADES as a second stage submitted with afterok', () => {
+test('Slurm, paper-table1: FRL waits for its hot start as a second stage submitted with afterok', () => {
   const g = namedGrid('paper-table1', '0', '/s')!;
   const files = slurmScript({ source: 'paper-table1', out: '/s', entries: g.entries, command: 'cfa', jobName: 'cfa-paper-table1' }, '/s/sweep.sbatch');
-  assert.ok(sbatchLines(files.script).includes('--array=0-29'));
+  assert.ok(sbatchLines(files.script).includes('--array=0-34'));
   assert.match(files.script, /exec cfa sweep paper-table1 --out \/s --index "\$SLURM_ARRAY_TASK_ID"\n$/);
   assert.equal(
     files.submit,
     '#!/bin/bash\n# Submits the 2 stages of /s/sweep.sbatch; each stage starts when the previous one has succeeded.\nset -euo pipefail\n' +
       'job=$(sbatch --parsable /s/sweep.sbatch)\necho "stage 0: job $job"\n' +
-      'job=$(sbatch --parsable --dependency=afterok:"$job" --array=30-34 /s/sweep.sbatch)\necho "stage 1: job $job"\n',
+      'job=$(sbatch --parsable --dependency=afterok:"$job" --array=35-39 /s/sweep.sbatch)\necho "stage 1: job $job"\n',
   );
   assert.equal(arrayRanges([0, 1, 2, 5, 7, 8]), '0-2,5,7-8');
 });

@@ -79,10 +79,10 @@ test('seeds as a count, no axes, {out} and {seed} in strings, after', () => {
   assert.equal(g.entries[0].config.epochs, 2, 'presets apply first, then base settings');
 });
 
-test('paper-table1: 7 runs × 5 seeds give the 11 rows; every entry resolved as its preset says', () => {
+test('paper-table1: 8 runs × 5 seeds give the 11 rows; every entry resolved as its preset says', () => {
   const g = namedGrid('paper-table1', V, '/s')!;
-  assert.equal(g.entries.length, 35);
-  const methods = ['at', 'at-cfa', 'trades', 'trades-cfa', 'fat', 'fat-cfa', 'frl'];
+  assert.equal(g.entries.length, 40);
+  const methods = ['at', 'at-cfa', 'trades', 'trades-cfa', 'fat', 'fat-cfa', 'frl-start', 'frl'];
   assert.deepEqual(g.entries.map((e) => e.name), methods.flatMap((m) => [0, 1, 2, 3, 4].map((s) => `${m}-seed${s}`)));
   const expected: Record<string, { method: string; cfa: string; lambda1: number; epochs: number; beta?: number; lr: number; preset: string }> = {
     at: { method: 'at', cfa: 'ema', lambda1: 0.5, epochs: 200, lr: 0.1, preset: 'paper-cifar10-at' },
@@ -91,13 +91,15 @@ test('paper-table1: 7 runs × 5 seeds give the 11 rows; every entry resolved as 
     'trades-cfa': { method: 'trades', cfa: 'ccm,ccr,fawa', lambda1: 0.3, epochs: 200, beta: 6, lr: 0.1, preset: 'paper-cifar10-trades-cfa' },
     fat: { method: 'fat', cfa: 'ema', lambda1: 0.7, epochs: 200, lr: 0.1, preset: 'paper-cifar10-fat' },
     'fat-cfa': { method: 'fat', cfa: 'ccm,fawa', lambda1: 0.7, epochs: 200, lr: 0.1, preset: 'paper-cifar10-fat-cfa' },
+    'frl-start': { method: 'trades', cfa: 'ema', lambda1: 0.3, epochs: 200, beta: 6, lr: 0.1, preset: 'paper-cifar10-trades' },
     frl: { method: 'frl', cfa: 'ema', lambda1: 0.3, epochs: 40, beta: 1.5, lr: 0.001, preset: 'paper-cifar10-frl' },
   };
   for (const e of g.entries) {
     const x = expected[e.method];
     const c = e.config;
     assert.equal(c.dataset, 'cifar10', e.name);
-    assert.equal(c.arch, 'prn18', e.name);
+    assert.equal(c.arch, e.method.startsWith('frl') ? 'prn18-frl' : 'prn18', e.name);
+    assert.deepEqual(c.normalize, e.method.startsWith('frl') ? 'none' : 'dataset', e.name);
     assert.equal(c.eps, 8 / 255, e.name);
     assert.equal(c.stepSize, 2 / 255, e.name);
     assert.equal(c.steps, 10, e.name);
@@ -114,8 +116,8 @@ test('paper-table1: 7 runs × 5 seeds give the 11 rows; every entry resolved as 
     assert.equal(c.fawa.threshold, 0.2, e.name);
     assert.equal(c.ema.decay, 0.85, e.name);
     if (e.method === 'frl') {
-      assert.equal(c.init, `/s/trades-seed${e.seed}/checkpoints/model-best.safetensors`);
-      assert.equal(g.entries[e.after!].name, `trades-seed${e.seed}`);
+      assert.equal(c.init, `/s/frl-start-seed${e.seed}/checkpoints/model-best.safetensors`);
+      assert.equal(g.entries[e.after!].name, `frl-start-seed${e.seed}`);
     } else assert.equal(e.after, undefined);
   }
 });

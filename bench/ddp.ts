@@ -10,6 +10,7 @@ import { groupFromEnv } from '../src/distributed/env';
 import { freePort } from '../src/distributed/launch';
 import { SGD, createNetwork } from '../src/nn';
 import { pgdTrainStep } from './engine';
+import { describeHost, hostLine } from './host';
 import { timeSteps } from './timing';
 
 const BATCH = 128;
@@ -69,6 +70,7 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
   const comm = Math.max(...ranks.map((r) => r.commS));
   const round = (v: number) => Math.round(v * 1e4) / 1e4;
   const result = {
+    host: describeHost(),
     w1_batch: BATCH,
     one_process_2_threads_s: round(single.stepS),
     two_processes_1_thread_s: round(step),
@@ -78,7 +80,7 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
     goal_comm_share: 0.1,
   };
   if (!opts.json) {
-    console.log('ddp (W1 PGD-10 AT step, SmallCNN, global batch 128)');
+    console.log(`ddp (W1 PGD-10 AT step, SmallCNN, global batch 128): ${hostLine(result.host)}`);
     console.log(`  1 process × 2 threads: ${result.one_process_2_threads_s}s/step   2 processes × 1 thread: ${result.two_processes_1_thread_s}s/step   speed-up ${result.speedup}`);
     console.log(`  all-reduce and synchronisation: ${result.comm_s_per_step}s/step = ${(100 * result.comm_share).toFixed(1)}% of the step (goal ≤ 10%)`);
   }

@@ -109,10 +109,9 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
     }
     kept.push(...points.values());
     writeSafetensors(path.join(tmp, 'points.safetensors'), points);
-    const bare = (net as unknown as { net: Module }).net ?? net;
-    writeSafetensors(path.join(tmp, 'model.safetensors'), bare.stateDict());
     if (trained.mean.length !== 1) throw new Error('bench attacks: expected a one-channel model');
-    torch = new TorchWorker('attacks.py', [path.join(tmp, 'model.safetensors'), path.join(tmp, 'points.safetensors'), String(trained.mean[0]), String(trained.std[0]), String(EPS), String(s.nIter), String(s.nQueries)]);
+    // The checkpoint holds the bare network's state dict with PyTorch's key names: the PyTorch side loads it as it is.
+    torch = new TorchWorker('attacks.py', [trained.file, path.join(tmp, 'points.safetensors'), String(trained.mean[0]), String(trained.std[0]), String(EPS), String(s.nIter), String(s.nQueries)]);
     const w = torch;
     const x = (k: string) => points.get(`x_${k}`)!;
     const y = (k: string) => points.get(`y_${k}`)!;

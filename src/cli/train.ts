@@ -93,16 +93,13 @@ export function configFromFlags(values: Record<string, unknown>, budget = 0): Pe
   const names = [...((file.preset as string[] | undefined) ?? []), ...(values.preset ? (values.preset as string).split(',').map((s) => s.trim()).filter(Boolean) : [])];
   const merged = mergeInputs(...presetInputs(names), file, flags);
   merged.preset = names;
+  const resolved = resolveConfig(merged, version());
   // quick-fmnist is sized to this host, unless the file or the flags chose the size
-  if (budget > 0 && names.includes('quick-fmnist') && merged.dataset === 'fashion-mnist') {
-    const userSet = mergeInputs(file, flags);
-    const sized = sizeToHost(merged, userSet, budget, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: 1 + Number(Boolean((resolveConfig(merged, version()).cfa as { fawa: boolean }).fawa)) }] });
-    if (sized) {
-      console.log(sized.line);
-      Object.assign(merged, sized.overrides);
-    }
-  }
-  return resolveConfig(merged, version());
+  if (budget <= 0 || !names.includes('quick-fmnist') || resolved.dataset !== 'fashion-mnist') return resolved;
+  const sized = sizeToHost(merged, mergeInputs(file, flags), budget, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: resolved.cfa.fawa ? 2 : 1 }] });
+  if (!sized) return resolved;
+  console.log(sized.line);
+  return resolveConfig({ ...merged, ...sized.overrides }, version());
 }
 
 function stamp(): string {

@@ -2,6 +2,7 @@
 // accuracy, or on datasets with many classes (Tiny-ImageNet, App. C.1) the mean of the worst 20% of classes
 // (docs/methods.md#metrics).
 import { SplitAccuracy } from '../formats';
+import { worstFractionMean } from '../metrics';
 
 export const FAIRNESS_METRICS = ['worst', 'worst20'] as const;
 export type FairnessMetric = (typeof FAIRNESS_METRICS)[number];
@@ -11,17 +12,11 @@ export function defaultFairnessMetric(numClasses: number): FairnessMetric {
   return numClasses >= 100 ? 'worst20' : 'worst';
 }
 
-/** Mean of the ⌈fraction·K⌉ smallest values among the classes that have samples (K = their number). */
-export function worstFractionMean(perClass: readonly number[], nPerClass: readonly number[], fraction = 0.2): number {
-  const present = perClass.filter((_, k) => nPerClass[k] > 0).sort((a, b) => a - b);
-  if (!present.length) return 0;
-  const m = Math.max(1, Math.ceil(fraction * present.length - 1e-9));
-  return present.slice(0, m).reduce((a, b) => a + b, 0) / m;
-}
-
-/** The robust fairness measure of a split: worst class, or the worst-20% mean. */
+/** The robust fairness measure of a split: worst class, or the worst-20% mean over the classes with points (0 if none). */
 export function fairnessMeasure(a: SplitAccuracy, metric: FairnessMetric): number {
-  return metric === 'worst' ? a.worstRobust : worstFractionMean(a.robustPerClass, a.nPerClass);
+  if (metric === 'worst') return a.worstRobust;
+  const m = worstFractionMean(a.robustPerClass.map((v, k) => (a.nPerClass[k] > 0 ? v : NaN)));
+  return Number.isNaN(m) ? 0 : m;
 }
 
 /** Words for reports: "worst-class" or "worst-20%". */

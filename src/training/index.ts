@@ -28,7 +28,7 @@ export { calibratedBetas, klWeights } from './ccr';
 export { fawaAccepts, fawaUpdate } from './fawa';
 export { emaUpdate } from './ema';
 export { selectionIndex } from './selection';
-export { defaultFairnessMetric, fairnessMeasure, worstFractionMean } from './fairness-measure';
+export { defaultFairnessMetric, fairnessMeasure } from './fairness-measure';
 export type { FairnessMetric } from './fairness-measure';
 export { checkpointFile } from './checkpoints';
 export { DivergenceError } from './guards';

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import * as jpeg from 'jpeg-js';
+import { bitCrc } from '../helpers/bit-crc';
 
 const made: string[] = [];
 process.on('exit', () => {
@@ -128,12 +129,7 @@ export function writeTinyImageNet(dir: string, wnids: string[], perClass: number
 
 /** CRC-32 (zip/PNG), bit by bit: independent of the table-driven one in src/data/crc.ts. */
 export function bitCrc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
+  return bitCrc(bytes, 0xedb88320);
 }
 
 /** A PNG (8-bit gray when channels = 1, RGB when 3, RGBA when 4) of H×W×C interleaved pixels, filter 0 on every row. */

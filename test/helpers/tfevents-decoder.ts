@@ -1,14 +1,10 @@
 // An independent reader of TensorBoard event files for the tests: TFRecord framing with CRC-32C computed bit by bit,
 // and a generic protobuf wire-format parser (no knowledge of the writer's code).
+import { bitCrc } from './bit-crc';
 
 /** CRC-32C (Castagnoli), bit by bit. */
 export function bitCrc32c(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
+  return bitCrc(bytes, 0x82f63b78);
 }
 
 function masked(bytes: Uint8Array): number {

@@ -9,7 +9,7 @@ import { splitValidation } from '../../src/data';
 import { checkInput } from '../../src/training/config';
 import { mergeInputs, resolveConfig } from '../../src/training/defaults';
 import { presetInputs } from '../../src/training/presets';
-import { defaultFairnessMetric, fairnessMeasure, worstFractionMean } from '../../src/training/fairness-measure';
+import { defaultFairnessMetric, fairnessMeasure } from '../../src/training/fairness-measure';
 import { fawaAccepts } from '../../src/training/fawa';
 import { selectionIndex } from '../../src/training/selection';
 import { SplitAccuracy } from '../../src/formats';
@@ -47,10 +47,12 @@ test('Tiny-ImageNet: ResNet-18 by default, PreActResNet-18 on request; metrics d
 
 test('worst-20% mean: the ⌈0.2K⌉ smallest classes, empty classes left out; FAWA and selection use it', () => {
   // 10 classes: the 2 smallest are 0.1 and 0.2.
+  const worst20 = (robustPerClass: number[], nPerClass: number[]) =>
+    fairnessMeasure({ n: 0, nPerClass, clean: 0, robust: 0, cleanPerClass: robustPerClass, robustPerClass, worstRobust: 0, worstClean: 0 }, 'worst20');
   const per = [0.9, 0.1, 0.5, 0.3, 0.8, 0.7, 0.6, 0.2, 0.4, 1];
-  assert.ok(Math.abs(worstFractionMean(per, new Array(10).fill(5)) - 0.15) < 1e-15);
+  assert.ok(Math.abs(worst20(per, new Array(10).fill(5)) - 0.15) < 1e-15);
   // 7 classes with points (one empty): ⌈1.4⌉ = 2 smallest of the present ones.
-  assert.ok(Math.abs(worstFractionMean([0, 0.5, 0.4, 0.9, 0.6, 0.7, 0.8, 0.3], [0, 1, 1, 1, 1, 1, 1, 1]) - 0.35) < 1e-15);
+  assert.ok(Math.abs(worst20([0, 0.5, 0.4, 0.9, 0.6, 0.7, 0.8, 0.3], [0, 1, 1, 1, 1, 1, 1, 1]) - 0.35) < 1e-15);
   // 200 classes: 10 at 0, the others at 0.5 → worst-20% = (10·0 + 30·0.5)/40.
   const k200 = Array.from({ length: 200 }, (_, k) => (k < 10 ? 0 : 0.5));
   const acc: SplitAccuracy = { n: 400, nPerClass: new Array(200).fill(2), clean: 0.5, robust: 0.475, cleanPerClass: k200, robustPerClass: k200, worstRobust: 0, worstClean: 0 };

@@ -71,13 +71,23 @@ function unit(t: Tensor, norm: Norm): Tensor {
   });
 }
 
-/** AutoAttack's projection: L∞ clip to [x−ε, x+ε]; L2 rescale to norm min(ε, ‖δ‖); then [0,1]. */
-function projectAA(p: Tensor, x: Tensor, eps: number, norm: Norm): Tensor {
-  return tidy(() => {
-    if (norm === 'Linf') return p.clamp(x.sub(eps), x.add(eps)).clamp(0, 1);
-    const d = p.sub(x);
-    return x.add(unit(d, norm).mul(l2Norm(d).clamp(null, eps))).clamp(0, 1);
-  });
+/**
+ * AutoAttack's projection onto the ε-ball around x, then [0,1]. L∞: clipping to [x−ε, x+ε] and then to [0,1] is one
+ * clip to [max(x−ε, 0), min(x+ε, 1)] (the two intervals always meet for x in [0,1]), so the bounds are computed once
+ * per run and the result is the same to the bit. L2: rescale δ to norm min(ε, ‖δ‖), then [0,1].
+ */
+function projector(x: Tensor, eps: number, norm: Norm): { project: (p: Tensor) => Tensor; dispose: () => void } {
+  if (norm === 'Linf') {
+    const lo = tidy(() => x.sub(eps).clamp(0, null));
+    const hi = tidy(() => x.add(eps).clamp(null, 1));
+    return { project: (p) => p.clamp(lo, hi), dispose: () => (lo.dispose(), hi.dispose()) };
+  }
+  const project = (p: Tensor) =>
+    tidy(() => {
+      const d = p.sub(x);
+      return x.add(unit(d, norm).mul(l2Norm(d).clamp(null, eps))).clamp(0, 1);
+    });
+  return { project, dispose: () => undefined };
 }
 
 /** Loss, logits and input gradient, averaged over eotIter forwards. */
@@ -108,67 +118,72 @@ export function apgdRun(model: Module, x: Tensor, y: Tensor, loss: LossFn, optio
   const checkpoints = apgdCheckpoints(nIter);
   const B = x.shape[0];
   const bshape = [B, ...x.shape.slice(1).map(() => 1)];
-  return tidy(() => {
-    const xAdv = tidy(() => x.add(unit(norm === 'Linf' ? rand(x.shape, x.dtype, x.device).mul(2).sub(1) : randn(x.shape, x.dtype, x.device), norm).mul(eps)).clamp(0, 1));
-    const first = eotGrad(model, xAdv, loss, o.eotIter);
-    let s = {
-      xAdv,
-      grad: first.grad,
-      acc: first.logits.argmax(1).eq(y),
-      lossBest: first.loss,
-      xBest: xAdv.clone(),
-      xBestAdv: xAdv.clone(),
-      gradBest: first.grad.clone(),
-      step: full(bshape, 2 * eps, x.dtype, x.device),
-      xOld: xAdv.clone(),
-      lossBestLastCheck: first.loss.clone(),
-      reducedLastCheck: full([B], 1, 'bool', x.device),
-      lossSteps: zeros([nIter, B], x.dtype, x.device),
-    };
-    for (let i = 0; i < nIter; i++) {
-      s = update(s, () => {
-        const xAdv = tidy(() => {
-          const momentum = s.xAdv.sub(s.xOld);
-          const a = i > 0 ? 0.75 : 1.0;
-          const z = projectAA(s.xAdv.add(s.step.mul(norm === 'Linf' ? s.grad.sign() : unit(s.grad, norm))), x, eps, norm);
-          return projectAA(s.xAdv.add(z.sub(s.xAdv).mul(a)).add(momentum.mul(1 - a)), x, eps, norm);
+  const ball = projector(x, eps, norm);
+  try {
+    return tidy(() => {
+      const xAdv = tidy(() => x.add(unit(norm === 'Linf' ? rand(x.shape, x.dtype, x.device).mul(2).sub(1) : randn(x.shape, x.dtype, x.device), norm).mul(eps)).clamp(0, 1));
+      const first = eotGrad(model, xAdv, loss, o.eotIter);
+      let s = {
+        xAdv,
+        grad: first.grad,
+        acc: first.logits.argmax(1).eq(y),
+        lossBest: first.loss,
+        xBest: xAdv.clone(),
+        xBestAdv: xAdv.clone(),
+        gradBest: first.grad.clone(),
+        step: full(bshape, 2 * eps, x.dtype, x.device),
+        xOld: xAdv.clone(),
+        lossBestLastCheck: first.loss.clone(),
+        reducedLastCheck: full([B], 1, 'bool', x.device),
+        lossSteps: zeros([nIter, B], x.dtype, x.device),
+      };
+      for (let i = 0; i < nIter; i++) {
+        s = update(s, () => {
+          const xAdv = tidy(() => {
+            const momentum = s.xAdv.sub(s.xOld);
+            const a = i > 0 ? 0.75 : 1.0;
+            const z = ball.project(s.xAdv.add(s.step.mul(norm === 'Linf' ? s.grad.sign() : unit(s.grad, norm))));
+            return ball.project(s.xAdv.add(z.sub(s.xAdv).mul(a)).add(momentum.mul(1 - a)));
+          });
+          const r = eotGrad(model, xAdv, loss, o.eotIter);
+          const pred = r.logits.argmax(1).eq(y);
+          s.lossSteps.select(0, i).copy_(r.loss);
+          const better = r.loss.gt(s.lossBest);
+          const bm = better.reshape(bshape);
+          const next = {
+            ...s,
+            xOld: s.xAdv,
+            xAdv,
+            grad: r.grad,
+            acc: s.acc.logicalAnd(pred),
+            xBestAdv: where(pred.logicalNot().reshape(bshape), xAdv, s.xBestAdv),
+            xBest: where(bm, xAdv, s.xBest),
+            gradBest: where(bm, r.grad, s.gradBest),
+            lossBest: where(better, r.loss, s.lossBest),
+          };
+          const c = checkpoints.indexOf(i + 1);
+          if (c < 0) return next;
+          // Checkpoint c closes a window of k iterations: halve the step and restart from the best point where needed.
+          const k = checkpoints[c] - (c > 0 ? checkpoints[c - 1] : 0);
+          const reduce = apgdReduce(next.lossSteps, i, k, o.rho, next.lossBest, next.lossBestLastCheck, next.reducedLastCheck);
+          const rm = reduce.reshape(bshape);
+          const step = where(rm, next.step.div(2), next.step);
+          o.onCheckpoint?.(i + 1, reduce.toArray().map(Boolean), step.flatten().toArray());
+          return {
+            ...next,
+            reducedLastCheck: reduce,
+            lossBestLastCheck: next.lossBest.clone(),
+            step,
+            xAdv: where(rm, next.xBest, next.xAdv),
+            grad: where(rm, next.gradBest, next.grad),
+          };
         });
-        const r = eotGrad(model, xAdv, loss, o.eotIter);
-        const pred = r.logits.argmax(1).eq(y);
-        s.lossSteps.select(0, i).copy_(r.loss);
-        const better = r.loss.gt(s.lossBest);
-        const bm = better.reshape(bshape);
-        const next = {
-          ...s,
-          xOld: s.xAdv,
-          xAdv,
-          grad: r.grad,
-          acc: s.acc.logicalAnd(pred),
-          xBestAdv: where(pred.logicalNot().reshape(bshape), xAdv, s.xBestAdv),
-          xBest: where(bm, xAdv, s.xBest),
-          gradBest: where(bm, r.grad, s.gradBest),
-          lossBest: where(better, r.loss, s.lossBest),
-        };
-        const c = checkpoints.indexOf(i + 1);
-        if (c < 0) return next;
-        // Checkpoint c closes a window of k iterations: halve the step and restart from the best point where needed.
-        const k = checkpoints[c] - (c > 0 ? checkpoints[c - 1] : 0);
-        const reduce = apgdReduce(next.lossSteps, i, k, o.rho, next.lossBest, next.lossBestLastCheck, next.reducedLastCheck);
-        const rm = reduce.reshape(bshape);
-        const step = where(rm, next.step.div(2), next.step);
-        o.onCheckpoint?.(i + 1, reduce.toArray().map(Boolean), step.flatten().toArray());
-        return {
-          ...next,
-          reducedLastCheck: reduce,
-          lossBestLastCheck: next.lossBest.clone(),
-          step,
-          xAdv: where(rm, next.xBest, next.xAdv),
-          grad: where(rm, next.gradBest, next.grad),
-        };
-      });
-    }
-    return { acc: s.acc, xBestAdv: s.xBestAdv };
-  });
+      }
+      return { acc: s.acc, xBestAdv: s.xBestAdv };
+    });
+  } finally {
+    ball.dispose();
+  }
 }
 
 /** APGD as the driver runs it: the CE or DLR loss, or the targeted DLR loss towards the driver's target. */

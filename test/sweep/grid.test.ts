@@ -42,12 +42,12 @@ test('a small grid: methods × axes × seeds, names, and each entry resolved lik
     assert.equal(c.preset, 'quick-fmnist');
     assert.equal(c.version, V);
     assert.equal(c.seed, e.seed);
-    assert.deepEqual(c.lrMilestones, [6, 7], 'the preset\'s milestones');
+    assert.deepEqual(c.lrMilestones, [16, 18], 'the preset\'s milestones');
     if (e.method === 'at') {
       assert.equal(c.method, 'at');
       assert.deepEqual(c.cfa, { ccm: false, ccr: false, fawa: false, ema: true });
       assert.equal(c.eps, e.name.includes('4_255') ? 4 / 255 : 0.1);
-      assert.equal(c.stepSize, 0.025, 'the preset\'s explicit α is kept');
+      assert.equal(c.stepSize, 0.04, 'the preset\'s explicit α is kept');
       assert.equal(c.calibration.lambda1, 0.5);
       assert.equal(e.nproc, 1);
       assert.deepEqual(e.axes, [['eps', e.name.includes('4_255') ? '4/255' : '0.1']]);

@@ -1,7 +1,7 @@
 // Sizing the short experiments to the host: predicted run length, the sizes chosen for a budget, and the ETA line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUDGET_FLOOR, BudgetShape, chooseSizes, formatDuration, measureSecondsPerImage, predictSeconds } from '../../src/training/budget';
+import { BUDGET_FLOOR, BudgetShape, chooseSizes, evalShare, formatDuration, measureSecondsPerImage, predictSeconds } from '../../src/training/budget';
 import { progress } from '../../src/training/progress';
 
 const shape: BudgetShape = {
@@ -10,46 +10,54 @@ const shape: BudgetShape = {
   inChannels: 1,
   inputSize: 28,
   batchSize: 64,
-  steps: 10,
+  steps: 3,
+  evalSteps: 10,
   perClass: 500,
   validPerClass: 50,
   testPerClass: 100,
-  epochs: 8,
+  epochs: 20,
   runs: [{ validatedModels: 1 }, { validatedModels: 2 }],
 };
 
+test('an evaluated image costs 0.9 of a training image at equal steps, scaled by the passes otherwise', () => {
+  assert.equal(evalShare({ steps: 10, evalSteps: 10 }), 0.9);
+  // PGD-3 training (3 attack passes + 1 update) against PGD-10 validation (10 attack passes + 1 forward)
+  assert.ok(Math.abs(evalShare({ steps: 3, evalSteps: 10 }) - (0.9 * 11) / 4) < 1e-12);
+});
+
 test('predicted seconds: training, validation of each model and the test pass, image by image', () => {
-  // AT: 8·(5000 + 0.9·1·500) = 43,600; AT+CFA: 8·(5000 + 0.9·2·500) = 47,200; tests 2·0.9·1000 = 1,800 → 92,600 images
-  assert.ok(Math.abs(predictSeconds(shape, 500, 8, 0.001) - 92.6) < 1e-9);
-  assert.ok(Math.abs(predictSeconds(shape, 200, 5, 0.002) - 2 * (5 * (2000 + 450) + 5 * (2000 + 900) + 1800) / 1000) < 1e-9);
+  // share 2.475: AT 20·(5000 + 2.475·500) = 124,750; AT+CFA 20·(5000 + 2.475·1000) = 149,500; tests 2·2.475·1000 = 4,950
+  assert.ok(Math.abs(predictSeconds(shape, 500, 20, 0.001) - 279.2) < 1e-9);
+  assert.ok(Math.abs(predictSeconds(shape, 200, 5, 0.002) - 2 * (5 * (2000 + 1237.5) + 5 * (2000 + 2475) + 4950) / 1000) < 1e-9);
+  assert.ok(Math.abs(predictSeconds({ ...shape, steps: 10 }, 500, 8, 0.001) - 92.6) < 1e-9, 'equal steps: 8·(5000 + 450) + 8·(5000 + 900) + 1800');
 });
 
 test('a fast host keeps the preset; a slower one gets fewer images per class, then fewer epochs', () => {
-  const fast = chooseSizes(shape, 300, 0.002, [6, 7]);
-  assert.deepEqual([fast.perClass, fast.epochs, fast.reduced], [500, 8, false]);
-  assert.deepEqual(fast.lrMilestones, [6, 7]);
+  const fast = chooseSizes(shape, 300, 0.001, [16, 18]);
+  assert.deepEqual([fast.perClass, fast.epochs, fast.reduced], [500, 20, false]);
+  assert.deepEqual(fast.lrMilestones, [16, 18]);
 
-  // 5 ms per image: the two runs take 0.8·perClass + 63 s, so 500/class needs 463 s and 296/class fits 300 s: 250/class
-  const slow = chooseSizes(shape, 300, 0.005, [6, 7]);
-  assert.equal(slow.epochs, 8);
+  // 1.5 ms per image: the two runs take 0.6·perClass + 118.8 s, so 500/class needs 418.8 s and 302/class fits 300 s: 300/class
+  const slow = chooseSizes(shape, 300, 0.0015, [16, 18]);
+  assert.equal(slow.epochs, 20);
   assert.equal(slow.perClass % 50, 0);
   assert.ok(slow.predictedSeconds <= 300, `${slow.predictedSeconds}`);
-  assert.ok(predictSeconds(shape, slow.perClass + 50, 8, 0.005) > 300, 'the next size up would not fit');
-  assert.equal(slow.perClass, 250);
+  assert.ok(predictSeconds(shape, slow.perClass + 50, 20, 0.0015) > 300, 'the next size up would not fit');
+  assert.equal(slow.perClass, 300);
   assert.ok(slow.reduced);
 
-  // 7 ms per image: 200/class takes 0.007·(5350·epochs + 1800) s, 312 s over 8 epochs: 7 epochs, the decays move too
-  const slower = chooseSizes(shape, 300, 0.007, [6, 7]);
+  // 2.5 ms per image: 200/class takes 0.0025·(7712.5·epochs + 4950) s, 398 s over 20 epochs: 14 epochs, the decays move too
+  const slower = chooseSizes(shape, 300, 0.0025, [16, 18]);
   assert.equal(slower.perClass, BUDGET_FLOOR.perClass);
-  assert.equal(slower.epochs, 7);
-  assert.deepEqual(slower.lrMilestones, [5, 6]);
+  assert.equal(slower.epochs, 14);
+  assert.deepEqual(slower.lrMilestones, [10, 12]);
   assert.ok(slower.predictedSeconds <= 300);
 
   // far too slow: the floor, with its honest prediction
-  const crawl = chooseSizes(shape, 300, 0.1, [6, 7]);
+  const crawl = chooseSizes(shape, 300, 0.1, [16, 18]);
   assert.deepEqual([crawl.perClass, crawl.epochs], [BUDGET_FLOOR.perClass, BUDGET_FLOOR.epochs]);
-  assert.deepEqual(crawl.lrMilestones, [3, 4]);
-  assert.ok(Math.abs(crawl.predictedSeconds - predictSeconds(shape, 200, 5, 0.1)) < 1e-9);
+  assert.deepEqual(crawl.lrMilestones, [8, 10]);
+  assert.ok(Math.abs(crawl.predictedSeconds - predictSeconds(shape, 200, 12, 0.1)) < 1e-9);
 });
 
 test('measuring a training step gives a positive time per image', () => {

@@ -183,3 +183,17 @@ test('cfa sweep: a bad grid or a missing file is one line on stderr and exit cod
   const h = spawnSync(process.execPath, [CFA, 'sweep', '--help'], { encoding: 'utf8' });
   for (const w of ['methods:', 'axes:', 'seeds:', '--emit slurm|k8s', '--jobs J', '--index I', 'paper-table1', 'SLURM_ARRAY_TASK_ID', 'JOB_COMPLETION_INDEX']) assert.ok(h.stdout.includes(w), w);
 });
+
+test('the Fashion-MNIST comparison grid (docs/results): 4 methods × 3 seeds, EMA with each baseline, FAWA with each CFA run', () => {
+  const g = readGridFile(path.join(__dirname, '../../../docs/results/fashion-mnist.yaml'), V);
+  assert.deepEqual(
+    g.entries.map((e) => e.name),
+    ['at', 'at-cfa', 'trades', 'trades-cfa'].flatMap((m) => [0, 1, 2].map((s) => `${m}-seed${s}`)),
+  );
+  for (const e of g.entries) {
+    const c = e.config;
+    assert.deepEqual([c.dataset, c.arch, c.eps, c.perClass, c.epochs, c.steps, c.evalSteps], ['fashion-mnist', 'smallcnn', 0.1, 300, 20, 3, 10]);
+    const cfa = e.method.endsWith('-cfa');
+    assert.deepEqual(c.cfa, { ccm: cfa, ccr: e.method === 'trades-cfa', fawa: cfa, ema: !cfa });
+  }
+});

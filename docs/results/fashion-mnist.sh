@@ -11,6 +11,8 @@ cfa() { node "$here/../../bin/cfa.js" "$@"; }
 cfa sweep "$here/fashion-mnist.yaml" --out "$out" --jobs 2
 for run in "$out"/*-seed*/; do
   case "$run" in *-cfa-*) models="fawa" ;; *) models="model ema" ;; esac
-  for m in $models; do for w in best last; do echo "$run $m-$w"; done; done
+  for m in $models; do for w in best last; do
+    [ -f "$run/eval-$m-$w-aa-Linf-0.1.json" ] || echo "$run $m-$w"   # done before: kept
+  done; done
 done | xargs -P 2 -n 2 sh -c 'node "$0/../../bin/cfa.js" eval --model "$1" --which "$2" --attack aa --eps 0.1 --n '"$n"' --threads 1 --quiet > /dev/null' "$here"
 cfa report "$out" --out "$out/report"

@@ -1,22 +1,11 @@
 // Writers of small real-format dataset files for the data tests and the data benchmark (never downloads anything).
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import * as jpeg from 'jpeg-js';
 import { bitCrc } from '../helpers/bit-crc';
 
-const made: string[] = [];
-process.on('exit', () => {
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
-
-/** A fresh temporary folder, removed when the process exits. */
-export function tempDir(prefix = 'cfa-data-'): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
+export { tempDir } from '../helpers/temp-dir';
 
 /** The pixel value the synthetic writers put at (record r, channel c, row i, col j) of file f: deterministic and varied. */
 export function pixel(f: number, r: number, c: number, i: number, j: number): number {

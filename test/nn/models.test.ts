@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { F, grad, manualSeed, noGrad, rand, tensor, tidy } from '../../src/engine';
 import { createNetwork, loadCheckpoint, saveCheckpoint } from '../../src/nn';
 import { assertClose } from '../helpers/assert-close';
+import { tempDir } from '../helpers/temp-dir';
 
 const FIX = path.join(__dirname, '../../../test/fixtures/engine');
 const prn = JSON.parse(fs.readFileSync(path.join(FIX, 'prn18.json'), 'utf8'));
@@ -29,7 +29,7 @@ test('PreActResNet-18: 11,172,170 parameters, PyTorch key names, seeded init equ
 test('PreActResNet-18 logits equal PyTorch to 1e-4 after a safetensors round trip (eval and train mode)', () => {
   manualSeed(prn.seed);
   const src = createNetwork({ arch: 'prn18', numClasses: 10, inChannels: 3, inputSize: 32 });
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-prn-')), 'prn18.safetensors');
+  const file = path.join(tempDir('cfa-prn-'), 'prn18.safetensors');
   saveCheckpoint(file, src);
   src.dispose();
   manualSeed(99); // a different init, overwritten by the checkpoint
@@ -87,7 +87,7 @@ test('channels-last storage changes speed, not values: same logits, gradients an
   manualSeed(3);
   const b = createNetwork(spec).channelsLast();
   assert.ok(b.stateDict().get('layer2.0.conv1.weight')!.isChannelsLast);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-cl-'));
+  const dir = tempDir('cfa-cl-');
   saveCheckpoint(path.join(dir, 'a.safetensors'), a);
   saveCheckpoint(path.join(dir, 'b.safetensors'), b);
   assert.deepEqual(fs.readFileSync(path.join(dir, 'b.safetensors')), fs.readFileSync(path.join(dir, 'a.safetensors')));

@@ -3,13 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { manualSeed, rand, tensor, tidy } from '../../src/engine';
 import { UserError } from '../../src/errors';
 import { createNetwork, loadCheckpoint, parseSafetensors, readSafetensors, saveCheckpoint, serializeSafetensors, writeSafetensors } from '../../src/nn';
+import { tempDir } from '../helpers/temp-dir';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-st-'));
+const tmp = () => tempDir('cfa-st-');
 
 test('every dtype round-trips with its values, shape and metadata', () =>
   tidy(() => {

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { openPage } from './chromium';
 import { colourCount, decodePng, inkFraction } from './png';
 import { EXPECTED_FIGURES, makeRuns } from './synthetic-runs';
+import { tempDir } from '../helpers/temp-dir';
 
 const FIGURES = `JSON.stringify([...document.querySelectorAll('figure.cfa-figure')].map((f) => {
   const svg = f.querySelector('svg');
@@ -24,7 +24,7 @@ interface Shown {
 }
 
 test('control: console errors, exceptions and failed loads are reported', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-browser-control-'));
+  const dir = tempDir('cfa-browser-control-');
   const page = path.join(dir, 'bad.html');
   fs.writeFileSync(page, '<!DOCTYPE html><html><body><p>x</p><img src="missing.png"><script>console.error("boom"); null.f();</script></body></html>');
   const r = await openPage(`file://${page}`, 'document.title');
@@ -34,7 +34,7 @@ test('control: console errors, exceptions and failed loads are reported', async 
 });
 
 test('the cfa report page shows every figure with no console error and a non-blank screenshot', async () => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-browser-report-'));
+  const base = tempDir('cfa-browser-report-');
   const out = path.join(base, 'out');
   assert.equal(await main(['report', ...makeRuns(base), '--out', out, '--window', '5-8', '--no-png']), 0);
   const r = await openPage(`file://${path.join(out, 'report.html')}`, FIGURES);
@@ -48,7 +48,7 @@ test('the cfa report page shows every figure with no console error and a non-bla
 });
 
 test('the cfa toy page shows its three figures with no console error', async () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-browser-toy-'));
+  const out = tempDir('cfa-browser-toy-');
   assert.equal(await main(['toy', '--out', out, '--train-eps', '0,0.2', '--mc-points', '2000', '--no-png']), 0);
   const r = await openPage(`file://${path.join(out, 'toy.html')}`, FIGURES);
   assert.deepEqual(r.errors, []);

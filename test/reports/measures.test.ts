@@ -1,8 +1,6 @@
 // Grouping by seed, labels, best/last measures from logs and eval files, and mean ± std, on constructed runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { comparisonTable, modelRows } from '../../src/reports/comparison-table';
 import { formatEps } from '../../src/reports/describe';
@@ -11,9 +9,10 @@ import { classwiseStd as classStd, worstFractionMean as worst20 } from '../../sr
 import { groupRuns, modelLabel } from '../../src/reports/run-groups';
 import { loadRun, LoadedRun } from '../../src/reports/run-loader';
 import { writeSyntheticRun } from './synthetic-runs';
+import { tempDir } from '../helpers/temp-dir';
 
 function run(name: string, o: Parameters<typeof writeSyntheticRun>[1]): LoadedRun {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-measures-')), name);
+  const dir = path.join(tempDir('cfa-measures-'), name);
   writeSyntheticRun(dir, o);
   return loadRun(dir);
 }

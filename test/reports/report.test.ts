@@ -4,16 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { colourCount, decodePng, inkFraction } from './png';
 import { EXPECTED_FIGURES, makeRuns, writeSyntheticRun } from './synthetic-runs';
+import { tempDir } from '../helpers/temp-dir';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
 test('cfa report writes the HTML page, an SVG and a non-blank PNG per figure, CSV and JSON per table', async () => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-report-e2e-'));
+  const base = tempDir('cfa-report-e2e-');
   const dirs = makeRuns(base);
   const out = path.join(base, 'out');
   assert.equal(await main(['report', ...dirs, '--out', out, '--window', '5-8']), 0);
@@ -53,7 +53,7 @@ test('cfa report writes the HTML page, an SVG and a non-blank PNG per figure, CS
 });
 
 test('--no-png writes SVG only; --models filters the class-wise figures', async () => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-report-svg-'));
+  const base = tempDir('cfa-report-svg-');
   const dirs = makeRuns(base).slice(0, 3);
   const out = path.join(base, 'out');
   assert.equal(await main(['report', ...dirs, '--out', out, '--no-png', '--models', 'fawa,ema']), 0);
@@ -63,7 +63,7 @@ test('--no-png writes SVG only; --models filters the class-wise figures', async 
 });
 
 test('bad input: the command prints one line naming the file and line, and exits 2', () => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-report-bad-'));
+  const base = tempDir('cfa-report-bad-');
   const [dir] = makeRuns(base);
   const file = path.join(dir, 'log.jsonl');
   const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -86,7 +86,7 @@ test('bad input: the command prints one line naming the file and line, and exits
 });
 
 test('more than 20 classes: class-wise accuracy as points per class index, ε_k as a heat map', async () => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-report-many-'));
+  const base = tempDir('cfa-report-many-');
   const dir = path.join(base, 'run');
   writeSyntheticRun(dir, { classes: 30, epochs: 8, ccm: true });
   const out = path.join(base, 'out');

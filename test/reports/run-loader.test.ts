@@ -3,14 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { UserError } from '../../src/errors';
 import { loadRun } from '../../src/reports/run-loader';
 import { writeSyntheticRun } from './synthetic-runs';
+import { tempDir } from '../helpers/temp-dir';
 
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-report-'));
+  return tempDir('cfa-report-');
 }
 
 function userError(re: RegExp) {

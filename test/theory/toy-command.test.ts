@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { colourCount, decodePng, inkFraction } from '../reports/png';
+import { tempDir } from '../helpers/temp-dir';
 
 const CFA = path.join(__dirname, '..', '..', '..', 'bin', 'cfa.js');
 const cfa = (...args: string[]) => spawnSync(process.execPath, [CFA, 'toy', ...args], { encoding: 'utf8' });
@@ -19,7 +19,7 @@ test('cfa toy --check: every claim holds, Monte-Carlo agrees, exit 0', () => {
 });
 
 test('cfa toy writes the tables, the three figures (SVG, PNG) and toy.html', () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-toy-'));
+  const out = tempDir('cfa-toy-');
   const r = cfa('--out', out, '--train-eps', '0,0.2', '--mc-points', '2000', '--d', '2', '--sigma2', '1');
   assert.equal(r.status, 0, r.stderr);
   for (const title of ['Optimal w of f_w', 'Class-wise accuracy of f_w', 'Monte-Carlo cross-check', 'Theorems 1-4', 'Adversarial training of the linear model']) {

@@ -1,8 +1,8 @@
 // A tiny 10-class 28×28 dataset written in IDX format (the Fashion-MNIST file names) to a temporary folder: class k
 // is a bright horizontal band at rows 2k..2k+5 plus seeded noise, learnable in a few steps.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from '../helpers/temp-dir';
 
 function idx(magicType: number, dims: number[], data: Uint8Array): Buffer {
   const head = Buffer.alloc(4 + 4 * dims.length);
@@ -38,7 +38,7 @@ function images(perClass: number, seed: number): { pixels: Uint8Array; labels: U
 
 /** Writes train (perClass images per class) and t10k (testPerClass) IDX files; returns the folder. */
 export function writeTinyIdx(perClass = 40, testPerClass = 10): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-idx-'));
+  const dir = tempDir('cfa-idx-');
   for (const [stem, count, seed] of [['train', perClass, 1], ['t10k', testPerClass, 2]] as const) {
     const { pixels, labels } = images(count, seed);
     fs.writeFileSync(path.join(dir, `${stem}-images-idx3-ubyte`), idx(8, [labels.length, 28, 28], pixels));

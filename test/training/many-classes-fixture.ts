@@ -2,9 +2,9 @@
 // colour images where class y lights a 3×3 block at one of 72 places in channel y mod 3, plus faint seeded noise.
 // Learnable by SmallCNN in a few epochs; used to exercise the worst-20% rules of App. C.1.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as jpeg from 'jpeg-js';
+import { tempDir } from '../helpers/temp-dir';
 
 const SIDE = 28;
 
@@ -31,7 +31,7 @@ function image(y: number, seed: number): Buffer {
 
 /** Writes `classes` classes with `perClass` training and `valPerClass` val images each; returns the folder. */
 export function writeManyClasses(classes = 200, perClass = 6, valPerClass = 1): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-200-'));
+  const dir = tempDir('cfa-200-');
   const wnids = Array.from({ length: classes }, (_, y) => `n${String(y).padStart(8, '0')}`);
   fs.writeFileSync(path.join(dir, 'wnids.txt'), `${wnids.join('\n')}\n`);
   fs.mkdirSync(path.join(dir, 'val', 'images'), { recursive: true });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A Fashion-MNIST comparison of AT, TRADES, their EMA models and their +CFA runs: the 12 trainings of fashion-mnist.yaml, AutoAttack (standard, L∞, ε 0.1) on the
 # first N class-balanced test images for the best and last checkpoints of each reported model, then the report
-# (OUT_DIR/report; `cfa report OUT_DIR` prints the table, mean ± std over the seeds). About 2 hours of training on a 2-core AMD EPYC (AVX-512), then the evaluations.
+# (OUT_DIR/report; `cfa report OUT_DIR` prints the table, mean ± std over the seeds). Estimated on an idle 2-core AMD EPYC
+# (AVX-512) from partial runs: about 35 min of training, then about 55 min of evaluation per 100 test images.
 # Usage: bash docs/results/fashion-mnist.sh [OUT_DIR] [N]     (default runs/fmnist and 200; 2 runs at a time, 1 thread each)
 set -euo pipefail
 out=${1:-runs/fmnist}

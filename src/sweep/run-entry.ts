@@ -24,6 +24,11 @@ export function entryStatus(out: string, e: SweepEntry): EntryStatus {
 /** Fields that may differ between the grid and a saved run without making it another run. */
 const FREE = new Set(['version', 'device', 'threads', 'dataDir']);
 
+/** Settings groups that a run without their averaged model never reads (changing them in the grid keeps the run). */
+function unused(c: SweepEntry['config'], key: string): boolean {
+  return (key === 'ema' || key === 'fawa') && c.cfa?.[key] === false;
+}
+
 /** Refuses to continue or skip a run whose saved settings are not the entry's (the grid changed since). */
 export function checkSameRun(dir: string, e: SweepEntry): TrainConfig {
   let saved: TrainConfig;
@@ -33,7 +38,7 @@ export function checkSameRun(dir: string, e: SweepEntry): TrainConfig {
     throw new UserError(`${configFile(dir)}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   for (const [k, v] of Object.entries(e.config)) {
-    if (FREE.has(k) || v === undefined) continue;
+    if (FREE.has(k) || v === undefined || unused(e.config, k)) continue;
     const a = JSON.stringify((saved as Record<string, unknown>)[k]);
     if (!sameSetting((saved as Record<string, unknown>)[k], v)) {
       throw new UserError(`${dir} holds a run with other settings than entry ${e.name} (field '${k}': saved ${a ?? 'unset'}, grid ${JSON.stringify(v)}); move it away or choose another --out`);

@@ -12,6 +12,7 @@ import { ConfigInput } from './config';
 import { mergeInputs, resolveConfig } from './defaults';
 import { presetInputs } from './presets';
 import { SplitAccuracy } from '../formats';
+import { defaultFairnessMetric, metricName } from './fairness-measure';
 import { bestRecord, classTable } from './summary';
 import { TrainRunResult, trainRun } from './train-run';
 import { evaluateSplit } from './validate';
@@ -94,14 +95,17 @@ export async function compareAtCfa(o: CompareOptions): Promise<CompareSide[]> {
   const cfg = sides[0].run.cfg;
   const attack = `PGD-${cfg.evalSteps}, ε = ${+cfg.eps.toFixed(4)}, step ${+cfg.evalStepSize.toFixed(4)}`;
   const names = sides.map((s) => `${s.label} = ${s.which} checkpoint of epoch ${s.epoch + 1}`).join('; ');
-  print(`\n${cfg.dataset}: ${cfg.arch}, ${sides[0].run.data.train.length} training images, ${cfg.epochs} epochs, ε = ${+cfg.eps.toFixed(4)}. Best checkpoints by validation robust + worst-class robust (${names}).`);
+  print(`\n${cfg.dataset}: ${cfg.arch}, ${sides[0].run.data.train.length} training images, ${cfg.epochs} epochs, ε = ${+cfg.eps.toFixed(4)}. Best checkpoints by validation robust + ${metricName(cfg.selectionMetric ?? defaultFairnessMetric(cfg.numClasses))} robust (${names}).`);
   for (const split of ['valid', 'test'] as const) {
     const n = sides[0][split].n;
     print(`\n${split === 'valid' ? 'Validation' : 'Test'} accuracy (%), ${n} images, robust = ${attack}:`);
     print(classTable(cfg.classNames, sides.map((s) => ({ title: s.label, acc: s[split] }))));
   }
   const unaccepted = sides.filter((s) => s.label === 'AT+CFA' && s.which === 'model');
-  if (unaccepted.length) print(`(FAWA accepted no epoch: every worst-class validation robust accuracy was below the threshold ${unaccepted[0].run.cfg.fawa.threshold}; AT+CFA shows the CCM model.)`);
+  if (unaccepted.length) {
+    const f = unaccepted[0].run.cfg.fawa;
+    print(`(FAWA accepted no epoch: every ${metricName(f.metric ?? defaultFairnessMetric(cfg.numClasses))} validation robust accuracy was below the threshold ${f.threshold}; AT+CFA shows the CCM model.)`);
+  }
   const worst = (a: SplitAccuracy) => cfg.classNames[a.robustPerClass.indexOf(a.worstRobust)];
   print(`\nWorst class (test, robust): ${sides.map((s) => `${s.label} ${(100 * s.test.worstRobust).toFixed(1)}% (${worst(s.test)})`).join(' vs ')}.`);
   return sides;

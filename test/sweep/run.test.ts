@@ -19,8 +19,8 @@ let data = '';
 let grid = '';
 let A = '';
 
-function gridText(lr: number): string {
-  return `base:
+function gridText(lr: number, extra = ''): string {
+  return `base:${extra}
   dataset: fashion-mnist
   dataDir: ${data}
   arch: smallcnn
@@ -95,6 +95,19 @@ test('a changed grid over existing runs is refused, naming the run and the field
   const r = sweep([changed, '--out', A]);
   assert.equal(r.status, 2);
   assert.equal(r.stderr, `cfa sweep: ${file(A, 'at-seed0')} holds a run with other settings than entry at-seed0 (field 'lr': saved 0.05, grid 0.1); move it away or choose another --out\n`);
+});
+
+test('settings of an averaged model a run does not keep (FAWA here) may change without making it another run; those it keeps may not', () => {
+  const fawaChanged = file(data, 'fawa-changed.yaml');
+  fs.writeFileSync(fawaChanged, gridText(0.05, '\n  fawa: { threshold: 0.3, metric: worst20 }'));
+  const r = sweep([fawaChanged, '--out', A]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^\[1\/2\] at-seed0 {2}skipped: finished/);
+  const emaChanged = file(data, 'ema-changed.yaml');
+  fs.writeFileSync(emaChanged, gridText(0.05, '\n  ema: { decay: 0.5 }'));
+  const refused = sweep([emaChanged, '--out', A]);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /holds a run with other settings than entry at-seed0 \(field 'ema': saved \{"decay":0\.85,/);
 });
 
 test('an interrupted run resumes and a run stopped before its first epoch restarts; both equal the uninterrupted runs', async () => {

@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Tensor, dispose, liveTensors, manualSeed, noGrad, rand, tensor, tidy } from '../../src/engine';
 import { aaPlan, autoAttack } from '../../src/attacks/autoattack';
 import { pgd } from '../../src/attacks/pgd';
 import { UserError } from '../../src/errors';
 import { ConstantNet, TinyConvNet, quadrantProblem } from './tiny-models';
+import { tempDir } from '../helpers/temp-dir';
 
 const FAST = { nIter: 10, nQueries: 60 };
 
@@ -95,7 +95,7 @@ test('versions: standard, plus and rand attack lists; custom needs a list', () =
 test('an AA run interrupted after k batches and resumed from its state file equals an uninterrupted run', () => {
   manualSeed(23);
   const model = new TinyConvNet(1, 6, 5).eval();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-aa-'));
+  const dir = tempDir('cfa-aa-');
   const state = path.join(dir, 'aa-state.safetensors');
   const base = liveTensors();
   tidy(() => {

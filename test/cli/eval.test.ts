@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { manualSeed } from '../../src/engine';
 import { createNetwork, saveCheckpoint } from '../../src/nn';
@@ -11,6 +10,7 @@ import { run } from '../../src/cli/eval';
 import { main } from '../../src/cli/main';
 import { UserError } from '../../src/errors';
 import { FASHION_MNIST_CLASSES } from '../../src/data';
+import { tempDir } from '../helpers/temp-dir';
 
 function writeIdx(file: string, type: number, dims: number[], data: Uint8Array): void {
   const head = Buffer.alloc(4 + 4 * dims.length);
@@ -34,7 +34,7 @@ function fakeFashion(dir: string, n: number): void {
   }
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-eval-'));
+const tmp = tempDir('cfa-eval-');
 const dataDir = path.join(tmp, 'fmnist');
 fakeFashion(dataDir, 40);
 manualSeed(0);
@@ -113,4 +113,3 @@ test('bad input: missing file, wrong architecture, unknown attack → a UserErro
   assert.ok(!errors[0].includes('    at '), 'no stack trace');
 });
 
-test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -2,14 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { dispose, tensor } from '../../src/engine';
 import { UserError } from '../../src/errors';
 import { Linear, Module, Sequential, createNetwork } from '../../src/nn';
 import { loadAttackPlugin } from '../../src/cli/plugins';
+import { tempDir } from '../helpers/temp-dir';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-plugins-'));
+const dir = tempDir('cfa-plugins-');
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
@@ -62,4 +62,3 @@ test('an attack plug-in: {name, defaults, run} or a function; command-line setti
   assert.throws(() => loadAttackPlugin(path.join(dir, 'nope.js')), userError(/--attack .*nope\.js: file not found/));
 });
 
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));

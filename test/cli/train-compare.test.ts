@@ -4,13 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from '../helpers/temp-dir';
 
 const CFA = path.join(__dirname, '../../../bin/cfa.js');
 
 test('AT vs AT+CFA comparison prints per-class validation and test tables and keeps both runs', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-compare-'));
+  const dir = tempDir('cfa-compare-');
   try {
     const out = path.join(dir, 'runs');
     const r = spawnSync(process.execPath, [CFA, 'train', '--compare', '--data-dir', path.join(dir, 'empty'), '--epochs', '2', '--per-class', '40', '--set', 'validPerClass=20',

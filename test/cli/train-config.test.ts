@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from '../helpers/temp-dir';
 
 const CFA = path.join(__dirname, '../../../bin/cfa.js');
 
@@ -32,7 +32,7 @@ test('flags: negative ε, unknown method, CCR with AT, thresholds outside [0,1],
 });
 
 test('config files: unknown fields, wrong types and YAML syntax errors name the file and the field', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-train-config-'));
+  const dir = tempDir('cfa-train-config-');
   try {
     const yaml = path.join(dir, 'run.yaml');
     fs.writeFileSync(yaml, 'method: trades\ncfa: ccm,ccr\nbeta: 6\nlearning_rate: 0.1\n');
@@ -51,7 +51,7 @@ test('config files: unknown fields, wrong types and YAML syntax errors name the 
 });
 
 test('--resume: a folder without a run, and settings that cannot change', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-train-resume-'));
+  const dir = tempDir('cfa-train-resume-');
   try {
     rejected(['--resume', dir], /not a run directory|config\.json/);
     rejected(['--resume', dir, '--eps', '0.2'], /--eps cannot be changed/);

@@ -10,12 +10,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { readSafetensors } from '../../src/nn';
 import { calibratedMargins } from '../../src/training/ccm';
 import { readLog } from '../../src/training/run-log';
 import { writeTinyIdx } from '../training/idx-fixture';
+import { tempDir } from '../helpers/temp-dir';
 
 const CFA = path.join(__dirname, '../../../bin/cfa.js');
 const SYSTEM = '/usr/share/datasets';
@@ -33,7 +33,7 @@ function weights(run: string): Map<string, Float32Array> {
 test('two processes train one epoch to the weights and t_k of one process (same global batch and seed)', () => {
   // Debian's dataset-fashion-mnist when installed, else generated images in the same files.
   const system = fs.existsSync(path.join(SYSTEM, 'fashion-mnist', 'train-labels-idx1-ubyte.gz'));
-  const tmp = system ? fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-ddp-')) : writeTinyIdx(52, 10);
+  const tmp = system ? tempDir('cfa-ddp-') : writeTinyIdx(52, 10);
   const data = system ? SYSTEM : tmp;
   const common = ['train', '--data', 'fashion-mnist', '--data-dir', data, '--arch', 'smallcnn', '--per-class', '48', '--set', 'validPerClass=4', '--set', 'evalBatchSize=40', '--batch-size', '64',
     '--steps', '2', '--set', 'evalSteps=1', '--epochs', '1', '--eps', '0.1', '--lr', '0.02', '--seed', '3', '--quiet'];

@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { readSafetensors } from '../../src/nn';
 import { dispose } from '../../src/engine';
 import { writeTinyIdx } from '../training/idx-fixture';
+import { tempDir } from '../helpers/temp-dir';
 
 const ROOT = path.join(__dirname, '../../..');
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -36,7 +36,7 @@ test('examples/library.js trains, attacks and prints per-class accuracy', () => 
 
 test('examples/my-net.js as --arch of cfa train, and examples/my-attack.js as --attack of cfa eval on that run', () => {
   const data = writeTinyIdx(6, 4);
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-examples-'));
+  const out = tempDir('cfa-examples-');
   try {
     const runDir = path.join(out, 'run');
     const arch = path.relative(ROOT, path.join(EXAMPLES, 'my-net.js'));

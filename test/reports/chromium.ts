@@ -3,9 +3,8 @@
 // evaluates an expression in the page and takes a screenshot.
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Readable, Writable } from 'stream';
+import { tempDir } from '../helpers/temp-dir';
 
 export interface PageResult {
   /** Console errors, uncaught exceptions and browser log errors (e.g. failed resource loads). */
@@ -24,7 +23,7 @@ export function findChromium(): string | undefined {
 export async function openPage(url: string, expression: string, width = 1200, height = 1600, timeoutMs = 45000): Promise<PageResult> {
   const exe = findChromium();
   if (!exe) throw new Error('chromium not found: install the Debian package chromium (apt-get install -y chromium)');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-chromium-'));
+  const profile = tempDir('cfa-chromium-');
   const child = spawn(
     exe,
     [

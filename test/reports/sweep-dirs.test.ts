@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expandSweepDirs } from '../../src/reports/sweep-dirs';
+import { tempDir } from '../helpers/temp-dir';
 
 function run(dir: string, epochs: number, logged: number): void {
   fs.mkdirSync(dir, { recursive: true });
@@ -14,7 +14,7 @@ function run(dir: string, epochs: number, logged: number): void {
 }
 
 test('sweep folders expand to their runs; notes for unfinished and unstarted runs', () => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-sweepdirs-'));
+  const base = tempDir('cfa-sweepdirs-');
   try {
     const s = path.join(base, 'sweep');
     run(path.join(s, 'b-seed0'), 3, 3);

@@ -4,13 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { slurmScript } from '../../src/sweep/emit-slurm';
 import { k8sName } from '../../src/sweep/emit-k8s';
 import { namedGrid } from '../../src/sweep/named-grids';
 import { arrayRanges } from '../../src/sweep/stages';
+import { tempDir } from '../helpers/temp-dir';
 
 const CFA = path.join(__dirname, '../../../bin/cfa.js');
 
@@ -21,7 +21,7 @@ interface Recorded {
 
 /** A temporary folder with a grid of 2 methods × 2 seeds (nproc as given) and a recorder script standing in for cfa. */
 function setup(nproc: number): { dir: string; grid: string; out: string; recorder: string; record: string; read: () => Recorded[] } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-emit-'));
+  const dir = tempDir('cfa-emit-');
   const grid = path.join(dir, 'grid.yaml');
   fs.writeFileSync(grid, `base: { preset: quick-fmnist, nproc: ${nproc} }\nmethods:\n  at: { method: at }\n  trades: { method: trades }\nseeds: 2\n`);
   const record = path.join(dir, 'record.jsonl');

@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { UserError } from '../../src/errors';
 import { expandGrid, readGridFile } from '../../src/sweep/grid';
 import { NAMED_GRIDS, namedGrid } from '../../src/sweep/named-grids';
+import { tempDir } from '../helpers/temp-dir';
 
 const CFA = path.join(__dirname, '../../../bin/cfa.js');
 const V = '0.0.0-test';
@@ -134,7 +134,7 @@ test('the paper\'s figure grids hold the paper\'s values', () => {
 });
 
 function gridError(text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-grid-'));
+  const dir = tempDir('cfa-grid-');
   const file = path.join(dir, 'bad.yaml');
   fs.writeFileSync(file, text);
   try {

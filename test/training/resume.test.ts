@@ -8,6 +8,7 @@ import { readSafetensors } from '../../src/nn';
 import { reconcileLog, readLog } from '../../src/training/run-log';
 import { EpochRecord } from '../../src/formats';
 import { writeTinyIdx } from './idx-fixture';
+import { tempDir } from '../helpers/temp-dir';
 
 const CFA = path.join(__dirname, '../../../bin/cfa.js');
 const EPOCHS = 3;
@@ -76,7 +77,7 @@ test('SIGKILL mid-epoch, then --resume: weights, averages, optimizer and log equ
 });
 
 test('the log is reconciled with the saved state: damaged or later lines dropped, a missing record restored', () => {
-  const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'cfa-log-'));
+  const dir = tempDir('cfa-log-');
   try {
     const rec = (epoch: number) => ({ epoch, lr: 0.1, seconds: 1 }) as unknown as EpochRecord;
     fs.writeFileSync(path.join(dir, 'log.jsonl'), `${JSON.stringify(rec(0))}\n${JSON.stringify(rec(1))}\n{"epoch": 2, "lr`);

@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { crc32c } from '../../src/data/crc';
 import { appendEvent, encodeEvent, tfRecord, writeEventFile } from '../../src/training/event-file';
 import { EpochRecord } from '../../src/formats';
 import { classTags, startRunEvents } from '../../src/training/tb-scalars';
 import { bitCrc32c, decodeEventFile } from '../helpers/tfevents-decoder';
+import { tempDir } from '../helpers/temp-dir';
 
 test('CRC-32C: the check value 0xE3069283 of "123456789", table and bitwise agree', () => {
   assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
@@ -19,7 +19,7 @@ test('CRC-32C: the check value 0xE3069283 of "123456789", table and bitwise agre
 });
 
 test('event file: version record first, then wall time, step and float scalars as written', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-tb-'));
+  const dir = tempDir('cfa-tb-');
   const file = path.join(dir, 'events.out.tfevents.1.test');
   writeEventFile(file, [{ step: 0, wallTime: 1000.5, scalars: [['a/b', 0.25], ['c', -3]] }], 999.25);
   appendEvent(file, 300, [['a/b', 1 / 3]], 1001);
@@ -54,7 +54,7 @@ function record(epoch: number): EpochRecord {
 }
 
 test('a resumed run replaces its event files by one holding every record of the log', () => {
-  const run = fs.mkdtempSync(path.join(os.tmpdir(), 'cfa-tb-run-'));
+  const run = tempDir('cfa-tb-run-');
   const first = startRunEvents(run, ['cat', 'dog/x'], []);
   appendEvent(first, 0, [['train/loss', 9]]);
   fs.mkdirSync(path.join(run, 'tb', 'eval'));

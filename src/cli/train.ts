@@ -96,7 +96,7 @@ export function configFromFlags(values: Record<string, unknown>, budget = 0): Pe
   const resolved = resolveConfig(merged, version());
   // quick-fmnist is sized to this host, unless the file or the flags chose the size
   if (budget <= 0 || !names.includes('quick-fmnist') || resolved.dataset !== 'fashion-mnist') return resolved;
-  const sized = sizeToHost({ ...merged, evalSteps: resolved.evalSteps }, mergeInputs(file, flags), budget, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: resolved.cfa.fawa ? 2 : 1 }] });
+  const sized = sizeToHost(resolved, mergeInputs(file, flags), budget, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: resolved.cfa.fawa ? 2 : 1 }] });
   if (!sized) return resolved;
   console.log(sized.line);
   return resolveConfig({ ...merged, ...sized.overrides }, version());

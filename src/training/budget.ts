@@ -4,6 +4,7 @@
 import { F, manualSeed, noGrad, rand, randint, tidy } from '../engine';
 import { createModel, SGD } from '../nn';
 import { pgd } from '../attacks/pgd';
+import { PendingConfig } from './defaults';
 
 export interface BudgetShape {
   arch: string;
@@ -132,30 +133,21 @@ export function formatDuration(seconds: number): string {
 export const DEFAULT_BUDGET_SECONDS = 300;
 
 /**
- * Sizes a partial configuration (a preset with the user's settings merged, and the resolved evalSteps) to `budgetSeconds` on this host, unless the
+ * Sizes a resolved configuration (quick-fmnist with the user's settings) to `budgetSeconds` on this host, unless the
  * user fixed the size themselves (`userSet` has perClass or epochs) or the budget is 0. Returns the settings to merge
- * over it and the line saying what was chosen, or nothing when the preset's sizes stand.
+ * over its input and the line saying what was chosen, or nothing when the preset's sizes stand.
  */
 export function sizeToHost(
-  input: { arch?: unknown; batchSize?: unknown; steps?: unknown; evalSteps?: unknown; perClass?: unknown; validPerClass?: unknown; testPerClass?: unknown; epochs?: unknown; lrMilestones?: unknown },
+  config: Pick<PendingConfig, 'arch' | 'batchSize' | 'steps' | 'evalSteps' | 'perClass' | 'validPerClass' | 'testPerClass' | 'epochs' | 'lrMilestones'>,
   userSet: { perClass?: unknown; epochs?: unknown },
   budgetSeconds: number,
   shape: { numClasses: number; inChannels: number; inputSize: number; runs: { validatedModels: number }[] },
 ): { overrides: { perClass: number; epochs: number; lrMilestones?: number[] }; line: string } | undefined {
   if (!(budgetSeconds > 0) || userSet.perClass !== undefined || userSet.epochs !== undefined) return undefined;
-  const s: BudgetShape = {
-    arch: String(input.arch),
-    batchSize: Number(input.batchSize),
-    steps: Number(input.steps),
-    evalSteps: Number(input.evalSteps),
-    perClass: Number(input.perClass),
-    validPerClass: Number(input.validPerClass),
-    testPerClass: Number(input.testPerClass),
-    epochs: Number(input.epochs),
-    ...shape,
-  };
+  const { arch, batchSize, steps, evalSteps, perClass, validPerClass, testPerClass, epochs } = config;
+  const s: BudgetShape = { arch, batchSize, steps, evalSteps, perClass: Number(perClass), validPerClass, testPerClass, epochs, ...shape };
   const perImage = measureSecondsPerImage(s);
-  const c = chooseSizes(s, budgetSeconds, perImage, input.lrMilestones as number[] | undefined);
+  const c = chooseSizes(s, budgetSeconds, perImage, config.lrMilestones);
   const what = `${c.perClass} training images per class, ${c.epochs} epochs`;
   const measured = `${(1000 * perImage * s.batchSize).toFixed(0)} ms per PGD-${s.steps} training step of ${s.batchSize} images`;
   const line = c.reduced

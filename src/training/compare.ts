@@ -63,7 +63,7 @@ export async function compareAtCfa(o: CompareOptions): Promise<CompareSide[]> {
     base.dataset = 'toy';
   }
   if (base.dataset === 'fashion-mnist') {
-    const sized = sizeToHost({ ...base, evalSteps: resolveConfig(base, o.version).evalSteps }, o.overrides, o.budgetSeconds ?? DEFAULT_BUDGET_SECONDS, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: 1 }, { validatedModels: 2 }] });
+    const sized = sizeToHost(resolveConfig(base, o.version), o.overrides, o.budgetSeconds ?? DEFAULT_BUDGET_SECONDS, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: 1 }, { validatedModels: 2 }] });
     if (sized) {
       print(sized.line);
       Object.assign(base, sized.overrides);

@@ -39,7 +39,7 @@ interface Sizes {
 function sizes(quick: boolean): Sizes {
   return quick
     ? { rounds: 2, nIter: 20, nQueries: 200, points: { pgd: 100, 'apgd-ce': 100, 'apgd-t': 10, 'fab-t': 10, square: 20 }, train: { perClass: 200, epochs: 2 } }
-    : { rounds: 3, nIter: 100, nQueries: 1000, points: { pgd: 250, 'apgd-ce': 250, 'apgd-t': 40, 'fab-t': 40, square: 100 }, train: { perClass: 500, epochs: 5 } };
+    : { rounds: 5, nIter: 100, nQueries: 1000, points: { pgd: 250, 'apgd-ce': 250, 'apgd-t': 40, 'fab-t': 40, square: 100 }, train: { perClass: 500, epochs: 5 } };
 }
 
 /** The trained network (AT, ε 0.1, PGD-10 on Fashion-MNIST), trained once per size and kept in the cache folder. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { F, grad, manualSeed, noGrad, rand, tensor, tidy } from '../../src/engine';
+import { F, Tensor, enableGrad, grad, manualSeed, noGrad, rand, randint, tensor, tidy } from '../../src/engine';
 import { createNetwork, loadCheckpoint, saveCheckpoint } from '../../src/nn';
 import { assertClose } from '../helpers/assert-close';
 import { tempDir } from '../helpers/temp-dir';
@@ -51,6 +51,36 @@ test('SmallCNN loads a PyTorch-written checkpoint and reproduces its logits', ()
   assert.equal(meta.arch, 'smallcnn');
   m.eval();
   tidy(() => assertClose(m.forward(tensor(scnn.x, [8, 1, 28, 28])).toArray(), scnn.logits, 1e-5, 1e-4, 'logits'));
+  m.dispose();
+});
+
+test('SmallCNN pools before its ReLUs: logits and input gradients equal, to the bit, those of ReLU then pool', () => {
+  manualSeed(5);
+  const m = createNetwork({ arch: 'smallcnn', numClasses: 10, inChannels: 1, inputSize: 28 }).channelsLast().eval();
+  const sd = m.stateDict();
+  const conv = (h: Tensor, i: number) => F.conv2d(h, sd.get(`conv${i}.weight`)!, sd.get(`conv${i}.bias`)!);
+  const fc = (h: Tensor, i: number) => F.linear(h, sd.get(`fc${i}.weight`)!, sd.get(`fc${i}.bias`)!);
+  // PyTorch's reference order (scripts/fixtures/models.py): ReLU, then max-pool.
+  const reluThenPool = (x: Tensor) => {
+    let h = F.maxPool2d(conv(conv(x, 1).relu(), 2).relu(), 2);
+    h = F.maxPool2d(conv(conv(h, 3).relu(), 4).relu(), 2);
+    return fc(fc(fc(h.flatten(1), 1).relu(), 2).relu(), 3);
+  };
+  tidy(() => {
+    const x = rand([16, 1, 28, 28]).channelsLast();
+    const y = randint(0, 10, [16]);
+    const run = (f: (x: Tensor) => Tensor) =>
+      enableGrad(() => {
+        const xa = x.detach().requiresGrad_(true);
+        const z = f(xa);
+        return [z.detach().toArray(), grad(F.crossEntropy(z, y), xa)[0].toArray()];
+      });
+    const [zOurs, gOurs] = run((t) => m.forward(t));
+    const [zRef, gRef] = run(reluThenPool);
+    assert.deepEqual(zOurs, zRef);
+    assert.deepEqual(gOurs, gRef);
+    assert.ok(gRef.some((v) => v !== 0));
+  });
   m.dispose();
 });
 

@@ -7,7 +7,7 @@ import { flagHelp, profileTable, settingHelp } from '../schema';
 import { ConfigInput, TRAIN_SCHEMA, TrainConfig, parseSetting } from '../training/config';
 import { parseYamlText, readConfigFile } from '../training/config-file';
 import { DEFAULT_BUDGET_SECONDS, sizeToHost } from '../training/budget';
-import { compareAtCfa } from '../training/compare';
+import { compareWithCfa } from '../training/compare';
 import { PendingConfig, mergeInputs, resolveConfig, upgradeConfig } from '../training/defaults';
 import { PRESETS, presetInputs } from '../training/presets';
 import { runSummary } from '../training/summary';
@@ -55,7 +55,8 @@ ${flagHelp(TRAIN_SCHEMA).join('\n')}
   --set FIELD=VALUE      any field below (repeatable), e.g. --set calibration.lambda1=0.4 --set fawaThreshold=0.3
   --out DIR              run directory (default runs/<dataset>-<method>[-cfa]-<time>)
   --resume RUN_DIR       continue a run (only --device, --threads, --quiet may accompany it)
-  --compare              the AT vs AT+CFA experiment, with the other options applied over quick-fmnist
+  --compare              the AT vs AT+CFA experiment, with the other options applied over quick-fmnist;
+                         with --method trades or fat, that method against its CFA run (TRADES+CFA adds CCR)
                          (also what runs when only --out, --data-dir, --device, --threads or --quiet are given)
   --budget MIN           minutes the AT vs AT+CFA experiment and --preset quick-fmnist should take on this host
                          (default ${DEFAULT_BUDGET_SECONDS / 60}): a few timed training steps size the images per class, then the
@@ -96,7 +97,7 @@ export function configFromFlags(values: Record<string, unknown>, budget = 0): Pe
   const resolved = resolveConfig(merged, version());
   // quick-fmnist is sized to this host, unless the file or the flags chose the size
   if (budget <= 0 || !names.includes('quick-fmnist') || resolved.dataset !== 'fashion-mnist') return resolved;
-  const sized = sizeToHost(resolved, mergeInputs(file, flags), budget, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: resolved.cfa.fawa ? 2 : 1 }] });
+  const sized = sizeToHost(resolved, mergeInputs(file, flags), budget, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: resolved.cfa.fawa ? 2 : 1, method: resolved.method }] });
   if (!sized) return resolved;
   console.log(sized.line);
   return resolveConfig({ ...merged, ...sized.overrides }, version());
@@ -123,11 +124,11 @@ export async function run(argv: string[]): Promise<number> {
   const defines = Object.keys(values).some((k) => values[k] !== undefined && !runOnly.includes(k));
   if (!defines || values.compare) {
     const overrides = settingInputs(values);
-    for (const f of ['resume', 'preset', 'config', 'nproc'] as const) if (values[f] !== undefined) throw new UserError(`--${f} cannot be combined with the AT vs AT+CFA comparison`);
-    const outDir = (values.out as string | undefined) ?? path.join('runs', `compare-at-cfa-${stamp()}`);
+    for (const f of ['resume', 'preset', 'config', 'nproc'] as const) if (values[f] !== undefined) throw new UserError(`--${f} cannot be combined with the comparison of a method and its CFA run`);
+    const outDir = (values.out as string | undefined) ?? path.join('runs', `compare-${String(overrides.method ?? 'at')}-cfa-${stamp()}`);
     const t0 = performance.now();
-    await compareAtCfa({ outDir, overrides, version: version(), quiet, budgetSeconds: budgetSeconds(values) });
-    console.log(`\nRuns in ${outDir} (${((performance.now() - t0) / 1000).toFixed(0)} s). Inspect them with: cfa report ${path.join(outDir, 'at')} ${path.join(outDir, 'at-cfa')}`);
+    const sides = await compareWithCfa({ outDir, overrides, version: version(), quiet, budgetSeconds: budgetSeconds(values) });
+    console.log(`\nRuns in ${outDir} (${((performance.now() - t0) / 1000).toFixed(0)} s). Inspect them with: cfa report ${sides.map((s) => s.run.runDir).join(' ')}`);
     return 0;
   }
   // The workers of --nproc share one run directory: the default one is named here, once.

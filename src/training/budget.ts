@@ -1,10 +1,11 @@
-// Sizing a short experiment to this host: time a few real PGD training steps, predict the run's length from its image
-// count, and shrink the training set (then the epochs) until the prediction fits the time budget. Used by `cfa train`
+// Sizing a short experiment to this host: time a few real PGD-AT (and TRADES) training steps, predict the run's length
+// from its image count, and shrink the training set (then the epochs) until the prediction fits the budget. Used by `cfa train`
 // without arguments and by presets that carry a budget (quick-fmnist), so they take about five minutes on any host.
 import { F, manualSeed, noGrad, rand, randint, tidy } from '../engine';
 import { createModel, SGD } from '../nn';
 import { pgd } from '../attacks/pgd';
 import { PendingConfig } from './defaults';
+import { tradesStep } from './trades';
 
 export interface BudgetShape {
   arch: string;
@@ -20,9 +21,15 @@ export interface BudgetShape {
   validPerClass: number;
   testPerClass: number;
   epochs: number;
-  /** Runs trained one after the other, and how many models each validates per epoch (1 for AT, 2 with FAWA). */
-  runs: { validatedModels: number }[];
+  /**
+   * Runs trained one after the other: how many models each validates per epoch (1, or 2 with FAWA), and what one of
+   * its training images costs relative to a PGD-AT image (default 1; TRADES pays for its KL attack's extra passes).
+   */
+  runs: { validatedModels: number; trainCost?: number }[];
 }
+
+/** Training methods whose step is timed on its own: every other one costs about a PGD-AT step (FAT stops early). */
+export type TimedMethod = 'at' | 'trades';
 
 export interface BudgetChoice {
   perClass: number;
@@ -48,19 +55,23 @@ export function evalShare(s: Pick<BudgetShape, 'steps' | 'evalSteps'>): number {
   return (0.9 * (s.evalSteps + 1)) / (s.steps + 1);
 }
 
-/** Seconds per training image of one PGD-k adversarial-training step on this host, from a few timed steps. */
-export function measureSecondsPerImage(s: BudgetShape, timedSteps = 3): number {
+/** Seconds per training image of one PGD-k AT (or TRADES) training step on this host, from a few timed steps. */
+export function measureSecondsPerImage(s: BudgetShape, timedSteps = 3, method: TimedMethod = 'at'): number {
   manualSeed(0);
   const model = createModel({ arch: s.arch, numClasses: s.numClasses, inChannels: s.inChannels, inputSize: s.inputSize, mean: [0.5], std: [0.5] }).train();
   const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
   try {
     const x = rand([s.batchSize, s.inChannels, s.inputSize, s.inputSize]);
     const y = randint(0, s.numClasses, [s.batchSize]);
+    const loss = () =>
+      method === 'trades'
+        ? tradesStep({ model, x, y, eps: 0.1, stepSize: 0.025, steps: s.steps, beta: 6, form: 'normalized' }).loss
+        : F.crossEntropy(model.forward(pgd(model, x, y, { eps: 0.1, stepSize: 0.025, steps: s.steps })), y);
     const step = () =>
       tidy(() => {
-        const adv = pgd(model, x, y, { eps: 0.1, stepSize: 0.025, steps: s.steps });
+        const l = loss();
         opt.zeroGrad();
-        F.crossEntropy(model.forward(adv), y).backward();
+        l.backward();
         opt.step();
         noGrad(() => model.forward(x));
       });
@@ -81,7 +92,7 @@ export function predictSeconds(s: BudgetShape, perClass: number, epochs: number,
   const k = s.numClasses;
   let images = 0;
   const share = evalShare(s);
-  for (const r of s.runs) images += epochs * (perClass * k + share * r.validatedModels * s.validPerClass * k) + share * s.testPerClass * k;
+  for (const r of s.runs) images += epochs * ((r.trainCost ?? 1) * perClass * k + share * r.validatedModels * s.validPerClass * k) + share * s.testPerClass * k;
   return images * secondsPerImage;
 }
 
@@ -141,15 +152,17 @@ export function sizeToHost(
   config: Pick<PendingConfig, 'arch' | 'batchSize' | 'steps' | 'evalSteps' | 'perClass' | 'validPerClass' | 'testPerClass' | 'epochs' | 'lrMilestones'>,
   userSet: { perClass?: unknown; epochs?: unknown },
   budgetSeconds: number,
-  shape: { numClasses: number; inChannels: number; inputSize: number; runs: { validatedModels: number }[] },
+  shape: { numClasses: number; inChannels: number; inputSize: number; runs: { validatedModels: number; method: string }[] },
 ): { overrides: { perClass: number; epochs: number; lrMilestones?: number[] }; line: string } | undefined {
   if (!(budgetSeconds > 0) || userSet.perClass !== undefined || userSet.epochs !== undefined) return undefined;
   const { arch, batchSize, steps, evalSteps, perClass, validPerClass, testPerClass, epochs } = config;
-  const s: BudgetShape = { arch, batchSize, steps, evalSteps, perClass: Number(perClass), validPerClass, testPerClass, epochs, ...shape };
-  const perImage = measureSecondsPerImage(s);
+  const base = { arch, batchSize, steps, evalSteps, perClass: Number(perClass), validPerClass, testPerClass, epochs, ...shape, runs: [] };
+  const perImage = measureSecondsPerImage(base);
+  const tradesCost = shape.runs.some((r) => r.method === 'trades') ? measureSecondsPerImage(base, 3, 'trades') / perImage : 1;
+  const s: BudgetShape = { ...base, runs: shape.runs.map((r) => ({ validatedModels: r.validatedModels, trainCost: r.method === 'trades' ? tradesCost : 1 })) };
   const c = chooseSizes(s, budgetSeconds, perImage, config.lrMilestones);
   const what = `${c.perClass} training images per class, ${c.epochs} epochs`;
-  const measured = `${(1000 * perImage * s.batchSize).toFixed(0)} ms per PGD-${s.steps} training step of ${s.batchSize} images`;
+  const measured = `${(1000 * perImage * s.batchSize).toFixed(0)} ms per PGD-${s.steps} training step of ${s.batchSize} images${tradesCost !== 1 ? `, ${tradesCost.toFixed(1)}× that for TRADES` : ''}`;
   const line = c.reduced
     ? `Sized for this host (${measured}): ${what} instead of ${s.perClass} and ${s.epochs}, about ${formatDuration(c.predictedSeconds)} in all (budget ${formatDuration(budgetSeconds)}; --budget 0 runs the full size).`
     : `Full size on this host (${measured}): ${what}, about ${formatDuration(c.predictedSeconds)} in all.`;

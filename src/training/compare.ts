@@ -1,5 +1,6 @@
 // The embedded experiment of `cfa train` without arguments: AT and AT+CFA (CCM + FAWA) trained on the same small
 // data, then their best checkpoints compared per class on validation and test (clean and PGD robust accuracy).
+// `--method trades` or `fat` compares that method with its CFA run instead (TRADES+CFA adds CCR).
 import * as path from 'path';
 import { findSpec } from '../data/catalog';
 import { locateDataset } from '../data/locate';
@@ -17,8 +18,11 @@ import { bestRecord, classTable } from './summary';
 import { TrainRunResult, trainRun } from './train-run';
 import { evaluateSplit } from './validate';
 
+/** The base methods the comparison runs, with their labels; CFA adds CCM and FAWA, and CCR to TRADES (paper §5.1). */
+export const COMPARED_METHODS: Record<string, string> = { at: 'AT', trades: 'TRADES', fat: 'FAT' };
+
 export interface CompareOptions {
-  /** Folder receiving the two runs (`at/` and `at-cfa/`). */
+  /** Folder receiving the two runs (`<method>/` and `<method>-cfa/`, e.g. `at/` and `at-cfa/`). */
   outDir: string;
   /** Settings applied over the quick-fmnist preset (e.g. fewer epochs). */
   overrides: ConfigInput;
@@ -32,8 +36,10 @@ export interface CompareOptions {
 
 export interface CompareSide {
   label: string;
+  /** Whether this is the CFA run. */
+  cfa: boolean;
   run: TrainRunResult;
-  /** Which checkpoint was compared ('model' for AT, 'fawa' for AT+CFA when FAWA accepted an epoch). */
+  /** Which checkpoint was compared ('model' for the baseline, 'fawa' for the CFA run when FAWA accepted an epoch). */
   which: 'model' | 'fawa';
   epoch: number;
   valid: SplitAccuracy;
@@ -52,26 +58,34 @@ export function fashionMnistAvailable(dataDir?: string): boolean {
 }
 
 /**
- * Trains AT and AT+CFA with the quick-fmnist preset (the §2 toy images when Fashion-MNIST is absent and no dataset
- * was named), evaluates each one's best checkpoint on the test subset, and prints per-class tables.
+ * Trains X and X+CFA (X = the method in overrides, AT by default) with the quick-fmnist preset (the §2 toy images
+ * when Fashion-MNIST is absent and no dataset was named), evaluates each one's best checkpoint on the test subset, and
+ * prints per-class tables.
  */
-export async function compareAtCfa(o: CompareOptions): Promise<CompareSide[]> {
+export async function compareWithCfa(o: CompareOptions): Promise<CompareSide[]> {
   const print = o.print ?? ((s: string) => process.stdout.write(`${s}\n`));
   const base = mergeInputs(...presetInputs(['quick-fmnist']), o.overrides);
+  const method = String(base.method ?? 'at');
+  const name = COMPARED_METHODS[method];
+  if (!name) throw new UserError(`--method: the comparison runs ${Object.keys(COMPARED_METHODS).join(', ')} against their CFA runs, not '${method}'`);
   if (o.overrides.dataset === undefined && !fashionMnistAvailable(base.dataDir as string | undefined)) {
     print('Fashion-MNIST was not found; using the toy images of the paper\'s §2 model (two classes: −1 hard, +1 easy).');
     base.dataset = 'toy';
   }
   if (base.dataset === 'fashion-mnist') {
-    const sized = sizeToHost(resolveConfig(base, o.version), o.overrides, o.budgetSeconds ?? DEFAULT_BUDGET_SECONDS, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: 1 }, { validatedModels: 2 }] });
+    const runs = [
+      { validatedModels: 1, method },
+      { validatedModels: 2, method },
+    ];
+    const sized = sizeToHost(resolveConfig(base, o.version), o.overrides, o.budgetSeconds ?? DEFAULT_BUDGET_SECONDS, { numClasses: 10, inChannels: 1, inputSize: 28, runs });
     if (sized) {
       print(sized.line);
       Object.assign(base, sized.overrides);
     }
   }
   const variants = [
-    { label: 'AT', dir: 'at', input: { method: 'at', cfa: { ccm: false, ccr: false, fawa: false, ema: false } } },
-    { label: 'AT+CFA', dir: 'at-cfa', input: { method: 'at', cfa: { ccm: true, ccr: false, fawa: true, ema: false } } },
+    { label: name, dir: method, cfa: false, input: { method, cfa: { ccm: false, ccr: false, fawa: false, ema: false } } },
+    { label: `${name}+CFA`, dir: `${method}-cfa`, cfa: true, input: { method, cfa: { ccm: true, ccr: method === 'trades', fawa: true, ema: false } } },
   ];
   const pendings = variants.map((v) => resolveConfig(mergeInputs(base, v.input), o.version));
   const sides: CompareSide[] = [];
@@ -80,14 +94,14 @@ export async function compareAtCfa(o: CompareOptions): Promise<CompareSide[]> {
     const run = await trainRun(pendings[i], { runDir: path.join(o.outDir, v.dir), quiet: o.quiet });
     const { cfg, records, data } = run;
     const fawaSeen = records.some((r) => r.valid.fawa);
-    const which = v.label === 'AT+CFA' && fawaSeen ? 'fawa' : 'model';
+    const which = v.cfa && fawaSeen ? 'fawa' : 'model';
     const at = bestRecord(records, which);
     const device = resolveDevice(cfg.device);
     const net = createModel({ arch: cfg.arch, numClasses: cfg.numClasses, inChannels: cfg.channels, inputSize: cfg.inputSize, mean: cfg.mean, std: cfg.std }).to(device);
     try {
       loadCheckpoint(checkpointFile(run.runDir, which, 'best'), net);
       const test = evaluateSplit(net, data.test, { eps: cfg.eps, stepSize: cfg.evalStepSize, steps: cfg.evalSteps, batchSize: cfg.evalBatchSize, device });
-      sides.push({ label: v.label, run, which, epoch: records[at].epoch, valid: records[at].valid[which]!, test });
+      sides.push({ label: v.label, cfa: v.cfa, run, which, epoch: records[at].epoch, valid: records[at].valid[which]!, test });
     } finally {
       net.dispose();
     }
@@ -101,10 +115,10 @@ export async function compareAtCfa(o: CompareOptions): Promise<CompareSide[]> {
     print(`\n${split === 'valid' ? 'Validation' : 'Test'} accuracy (%), ${n} images, robust = ${attack}:`);
     print(classTable(cfg.classNames, sides.map((s) => ({ title: s.label, acc: s[split] }))));
   }
-  const unaccepted = sides.filter((s) => s.label === 'AT+CFA' && s.which === 'model');
+  const unaccepted = sides.filter((s) => s.cfa && s.which === 'model');
   if (unaccepted.length) {
     const f = unaccepted[0].run.cfg.fawa;
-    print(`(FAWA accepted no epoch: every ${metricName(f.metric ?? defaultFairnessMetric(cfg.numClasses))} validation robust accuracy was below the threshold ${f.threshold}; AT+CFA shows the CCM model.)`);
+    print(`(FAWA accepted no epoch: every ${metricName(f.metric ?? defaultFairnessMetric(cfg.numClasses))} validation robust accuracy was below the threshold ${f.threshold}; ${unaccepted[0].label} shows the run's own model.)`);
   }
   const worst = (a: SplitAccuracy) => cfg.classNames[a.robustPerClass.indexOf(a.worstRobust)];
   print(`\nWorst class (test, robust): ${sides.map((s) => `${s.label} ${(100 * s.test.worstRobust).toFixed(1)}% (${worst(s.test)})`).join(' vs ')}.`);

@@ -21,7 +21,7 @@ export { PRESETS, presetInputs } from './presets';
 export { readConfigFile } from './config-file';
 export { trainRun } from './train-run';
 export type { TrainRunOptions, TrainRunResult } from './train-run';
-export { compareAtCfa } from './compare';
+export { compareWithCfa } from './compare';
 export { evaluateSplit } from './validate';
 export { calibratedMargins } from './ccm';
 export { calibratedBetas, klWeights } from './ccr';

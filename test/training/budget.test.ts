@@ -32,6 +32,14 @@ test('predicted seconds: training, validation of each model and the test pass, i
   assert.ok(Math.abs(predictSeconds({ ...shape, steps: 10 }, 500, 8, 0.001) - 92.6) < 1e-9, 'equal steps: 8·(5000 + 450) + 8·(5000 + 900) + 1800');
 });
 
+test('a run whose training images cost more (TRADES) counts its training part at that cost, its validation and test at PGD cost', () => {
+  // TRADES at 1.5×: 20·(1.5·5000 + 2.475·500) = 174,750 and 20·(1.5·5000 + 2.475·1000) = 199,500, tests 4,950
+  const trades: BudgetShape = { ...shape, runs: [{ validatedModels: 1, trainCost: 1.5 }, { validatedModels: 2, trainCost: 1.5 }] };
+  assert.ok(Math.abs(predictSeconds(trades, 500, 20, 0.001) - 379.2) < 1e-9);
+  // the same budget on the same host gives TRADES fewer images per class than AT
+  assert.ok(chooseSizes(trades, 300, 0.001).perClass < chooseSizes(shape, 300, 0.001).perClass);
+});
+
 test('a fast host keeps the preset; a slower one gets fewer images per class, then fewer epochs', () => {
   const fast = chooseSizes(shape, 300, 0.001, [16, 18]);
   assert.deepEqual([fast.perClass, fast.epochs, fast.reduced], [500, 20, false]);
@@ -60,9 +68,11 @@ test('a fast host keeps the preset; a slower one gets fewer images per class, th
   assert.ok(Math.abs(crawl.predictedSeconds - predictSeconds(shape, 200, 12, 0.1)) < 1e-9);
 });
 
-test('measuring a training step gives a positive time per image', () => {
-  const s = measureSecondsPerImage({ ...shape, batchSize: 8, steps: 1 }, 1);
-  assert.ok(Number.isFinite(s) && s > 0 && s < 1, `${s}`);
+test('measuring a training step gives a positive time per image, for AT and for TRADES', () => {
+  for (const method of ['at', 'trades'] as const) {
+    const s = measureSecondsPerImage({ ...shape, batchSize: 8, steps: 1 }, 1, method);
+    assert.ok(Number.isFinite(s) && s > 0 && s < 1, `${method}: ${s}`);
+  }
 });
 
 test('durations and the progress line ETA', () => {

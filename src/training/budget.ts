@@ -1,9 +1,9 @@
 // Sizing a short experiment to this host: time a few real PGD-AT (and TRADES) training steps, predict the run's length
 // from its image count, and shrink the training set (then the epochs) until the prediction fits the budget. Used by `cfa train`
 // without arguments and by presets that carry a budget (quick-fmnist), so they take about five minutes on any host.
-import { F, manualSeed, noGrad, rand, randint, tidy } from '../engine';
+import { manualSeed, noGrad, rand, randint, tidy } from '../engine';
 import { createModel, SGD } from '../nn';
-import { pgd } from '../attacks/pgd';
+import { atStep } from './at';
 import { PendingConfig } from './defaults';
 import { tradesStep } from './trades';
 
@@ -63,13 +63,10 @@ export function measureSecondsPerImage(s: BudgetShape, timedSteps = 3, method: T
   try {
     const x = rand([s.batchSize, s.inChannels, s.inputSize, s.inputSize]);
     const y = randint(0, s.numClasses, [s.batchSize]);
-    const loss = () =>
-      method === 'trades'
-        ? tradesStep({ model, x, y, eps: 0.1, stepSize: 0.025, steps: s.steps, beta: 6, form: 'normalized' }).loss
-        : F.crossEntropy(model.forward(pgd(model, x, y, { eps: 0.1, stepSize: 0.025, steps: s.steps })), y);
+    const input = { model, x, y, eps: 0.1, stepSize: 0.025, steps: s.steps };
     const step = () =>
       tidy(() => {
-        const l = loss();
+        const l = (method === 'trades' ? tradesStep({ ...input, beta: 6, form: 'normalized' }) : atStep({ ...input, attackMode: 'train' })).loss;
         opt.zeroGrad();
         l.backward();
         opt.step();

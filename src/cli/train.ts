@@ -6,7 +6,7 @@ import { UserError } from '../errors';
 import { flagHelp, profileTable, settingHelp } from '../schema';
 import { ConfigInput, TRAIN_SCHEMA, TrainConfig, parseSetting } from '../training/config';
 import { parseYamlText, readConfigFile } from '../training/config-file';
-import { DEFAULT_BUDGET_SECONDS, sizeToHost } from '../training/budget';
+import { DEFAULT_BUDGET_SECONDS, sizeToHost, validationsPerEpoch } from '../training/budget';
 import { compareWithCfa } from '../training/compare';
 import { PendingConfig, mergeInputs, resolveConfig, upgradeConfig } from '../training/defaults';
 import { PRESETS, presetInputs } from '../training/presets';
@@ -97,7 +97,7 @@ export function configFromFlags(values: Record<string, unknown>, budget = 0): Pe
   const resolved = resolveConfig(merged, version());
   // quick-fmnist is sized to this host, unless the file or the flags chose the size
   if (budget <= 0 || !names.includes('quick-fmnist') || resolved.dataset !== 'fashion-mnist') return resolved;
-  const sized = sizeToHost(resolved, mergeInputs(file, flags), budget, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: resolved.cfa.fawa ? 2 : 1, method: resolved.method }] });
+  const sized = sizeToHost(resolved, mergeInputs(file, flags), budget, { numClasses: 10, inChannels: 1, inputSize: 28, runs: [{ validatedModels: validationsPerEpoch(resolved), method: resolved.method }] });
   if (!sized) return resolved;
   console.log(sized.line);
   return resolveConfig({ ...merged, ...sized.overrides }, version());

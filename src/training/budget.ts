@@ -1,6 +1,7 @@
 // Sizing a short experiment to this host: time a few real PGD-AT (and TRADES) training steps, predict the run's length
 // from its image count, and shrink the training set (then the epochs) until the prediction fits the budget. Used by `cfa train`
-// without arguments and by presets that carry a budget (quick-fmnist), so they take about five minutes on any host.
+// without arguments and by presets that carry a budget (quick-fmnist), so they take about five minutes on any host; the
+// same model, scaled to the measured epochs, gives a comparison's progress line the ETA of its later runs.
 import { manualSeed, noGrad, rand, randint, tidy } from '../engine';
 import { createModel, SGD } from '../nn';
 import { atStep } from './at';
@@ -22,8 +23,9 @@ export interface BudgetShape {
   testPerClass: number;
   epochs: number;
   /**
-   * Runs trained one after the other: how many models each validates per epoch (1, or 2 with FAWA), and what one of
-   * its training images costs relative to a PGD-AT image (default 1; TRADES pays for its KL attack's extra passes).
+   * Runs trained one after the other: how many models each validates per epoch on average (validationsPerEpoch), and
+   * what one of its training images costs relative to a PGD-AT image (default 1; TRADES pays for its KL attack's extra
+   * passes).
    */
   runs: { validatedModels: number; trainCost?: number }[];
 }
@@ -55,8 +57,20 @@ export function evalShare(s: Pick<BudgetShape, 'steps' | 'evalSteps'>): number {
   return (0.9 * (s.evalSteps + 1)) / (s.steps + 1);
 }
 
-/** Seconds per training image of one PGD-k AT (or TRADES) training step on this host, from a few timed steps. */
-export function measureSecondsPerImage(s: BudgetShape, timedSteps = 3, method: TimedMethod = 'at'): number {
+/**
+ * Models a run validates per epoch, on average: its own every epoch, EMA's every epoch of its window, and FAWA's only
+ * in the epochs FAWA accepts, counted as half its window (the 20-epoch Fashion-MNIST AT+CFA runs accepted 6 to 9 of 15).
+ */
+export function validationsPerEpoch(c: Pick<PendingConfig, 'cfa' | 'ema' | 'fawa' | 'epochs'>): number {
+  const window = (begin: number) => Math.max(0, c.epochs - begin) / Math.max(1, c.epochs);
+  return 1 + (c.cfa.ema ? window(c.ema.begin) : 0) + (c.cfa.fawa ? 0.5 * window(c.fawa.begin) : 0);
+}
+
+/**
+ * Seconds per training image of one PGD-k AT (or TRADES) training step on this host: the median of `timedSteps` steps
+ * after two untimed ones (the first steps run slower while allocations and kernel choices settle).
+ */
+export function measureSecondsPerImage(s: BudgetShape, timedSteps = 7, method: TimedMethod = 'at'): number {
   manualSeed(0);
   const model = createModel({ arch: s.arch, numClasses: s.numClasses, inChannels: s.inChannels, inputSize: s.inputSize, mean: [0.5], std: [0.5] }).train();
   const opt = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
@@ -72,25 +86,48 @@ export function measureSecondsPerImage(s: BudgetShape, timedSteps = 3, method: T
         opt.step();
         noGrad(() => model.forward(x));
       });
-    step(); // warm-up: first-call allocations and kernel selection
-    const t0 = performance.now();
-    for (let i = 0; i < timedSteps; i++) step();
+    step();
+    step();
+    const times: number[] = [];
+    for (let i = 0; i < timedSteps; i++) {
+      const t0 = performance.now();
+      step();
+      times.push((performance.now() - t0) / 1000);
+    }
     x.dispose();
     y.dispose();
-    return (performance.now() - t0) / 1000 / timedSteps / s.batchSize;
+    times.sort((a, b) => a - b);
+    const mid = times.length >> 1;
+    return (times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2) / s.batchSize;
   } finally {
     opt.dispose();
     model.dispose();
   }
 }
 
+/** Predicted seconds of each run for the given sizes, at `secondsPerImage`: its epochs (training and validation), then its test pass. */
+export function predictRuns(s: BudgetShape, perClass: number, epochs: number, secondsPerImage: number): { epochs: number; test: number }[] {
+  const k = s.numClasses;
+  const share = evalShare(s);
+  return s.runs.map((r) => ({
+    epochs: epochs * ((r.trainCost ?? 1) * perClass * k + share * r.validatedModels * s.validPerClass * k) * secondsPerImage,
+    test: share * s.testPerClass * k * secondsPerImage,
+  }));
+}
+
 /** Predicted seconds of the whole experiment for the given sizes, at `secondsPerImage`. */
 export function predictSeconds(s: BudgetShape, perClass: number, epochs: number, secondsPerImage: number): number {
-  const k = s.numClasses;
-  let images = 0;
-  const share = evalShare(s);
-  for (const r of s.runs) images += epochs * ((r.trainCost ?? 1) * perClass * k + share * r.validatedModels * s.validPerClass * k) + share * s.testPerClass * k;
-  return images * secondsPerImage;
+  return predictRuns(s, perClass, epochs, secondsPerImage).reduce((a, r) => a + r.epochs + r.test, 0);
+}
+
+/**
+ * Seconds of the experiment left after run `i`'s epochs (its test pass and every later run), scaled to the seconds per
+ * epoch that run `i` is measured at: what a comparison's progress line adds to the running run's ETA.
+ */
+export function secondsAfterRun(s: BudgetShape, i: number, secondsPerEpoch: number): number {
+  const perImage = secondsPerEpoch / predictRuns(s, s.perClass, 1, 1)[i].epochs;
+  const runs = predictRuns(s, s.perClass, s.epochs, perImage);
+  return runs[i].test + runs.slice(i + 1).reduce((a, r) => a + r.epochs + r.test, 0);
 }
 
 /**
@@ -140,28 +177,46 @@ export function formatDuration(seconds: number): string {
 /** Default budget of the sized experiments (`cfa train` without arguments, --preset quick-fmnist). */
 export const DEFAULT_BUDGET_SECONDS = 300;
 
+type SizedConfig = Pick<PendingConfig, 'arch' | 'batchSize' | 'steps' | 'evalSteps' | 'perClass' | 'validPerClass' | 'testPerClass' | 'epochs' | 'lrMilestones'>;
+
+/** The experiment's runs (each with the models it validates and its method) on data of these dimensions. */
+export interface ExperimentRuns {
+  numClasses: number;
+  inChannels: number;
+  inputSize: number;
+  runs: { validatedModels: number; method: string }[];
+}
+
+/** The budget model of an experiment at the configuration's sizes, a TRADES training image costing `tradesCost` AT images. */
+export function experimentShape(config: SizedConfig, e: ExperimentRuns, tradesCost = 1): BudgetShape {
+  const { arch, batchSize, steps, evalSteps, perClass, validPerClass, testPerClass, epochs } = config;
+  const { numClasses, inChannels, inputSize } = e;
+  const runs = e.runs.map((r) => ({ validatedModels: r.validatedModels, trainCost: r.method === 'trades' ? tradesCost : 1 }));
+  return { arch, numClasses, inChannels, inputSize, batchSize, steps, evalSteps, perClass: Number(perClass), validPerClass, testPerClass, epochs, runs };
+}
+
 /**
  * Sizes a resolved configuration (quick-fmnist with the user's settings) to `budgetSeconds` on this host, unless the
  * user fixed the size themselves (`userSet` has perClass or epochs) or the budget is 0. Returns the settings to merge
- * over its input and the line saying what was chosen, or nothing when the preset's sizes stand.
+ * over its input, the line saying what was chosen and the budget model at the chosen sizes, or nothing when the
+ * preset's sizes stand.
  */
 export function sizeToHost(
-  config: Pick<PendingConfig, 'arch' | 'batchSize' | 'steps' | 'evalSteps' | 'perClass' | 'validPerClass' | 'testPerClass' | 'epochs' | 'lrMilestones'>,
+  config: SizedConfig,
   userSet: { perClass?: unknown; epochs?: unknown },
   budgetSeconds: number,
-  shape: { numClasses: number; inChannels: number; inputSize: number; runs: { validatedModels: number; method: string }[] },
-): { overrides: { perClass: number; epochs: number; lrMilestones?: number[] }; line: string } | undefined {
+  e: ExperimentRuns,
+): { overrides: { perClass: number; epochs: number; lrMilestones?: number[] }; line: string; shape: BudgetShape } | undefined {
   if (!(budgetSeconds > 0) || userSet.perClass !== undefined || userSet.epochs !== undefined) return undefined;
-  const { arch, batchSize, steps, evalSteps, perClass, validPerClass, testPerClass, epochs } = config;
-  const base = { arch, batchSize, steps, evalSteps, perClass: Number(perClass), validPerClass, testPerClass, epochs, ...shape, runs: [] };
-  const perImage = measureSecondsPerImage(base);
-  const tradesCost = shape.runs.some((r) => r.method === 'trades') ? measureSecondsPerImage(base, 3, 'trades') / perImage : 1;
-  const s: BudgetShape = { ...base, runs: shape.runs.map((r) => ({ validatedModels: r.validatedModels, trainCost: r.method === 'trades' ? tradesCost : 1 })) };
+  const untimed = experimentShape(config, e);
+  const perImage = measureSecondsPerImage(untimed);
+  const tradesCost = e.runs.some((r) => r.method === 'trades') ? measureSecondsPerImage(untimed, 7, 'trades') / perImage : 1;
+  const s = experimentShape(config, e, tradesCost);
   const c = chooseSizes(s, budgetSeconds, perImage, config.lrMilestones);
   const what = `${c.perClass} training images per class, ${c.epochs} epochs`;
   const measured = `${(1000 * perImage * s.batchSize).toFixed(0)} ms per PGD-${s.steps} training step of ${s.batchSize} images${tradesCost !== 1 ? `, ${tradesCost.toFixed(1)}× that for TRADES` : ''}`;
   const line = c.reduced
     ? `Sized for this host (${measured}): ${what} instead of ${s.perClass} and ${s.epochs}, about ${formatDuration(c.predictedSeconds)} in all (budget ${formatDuration(budgetSeconds)}; --budget 0 runs the full size).`
     : `Full size on this host (${measured}): ${what}, about ${formatDuration(c.predictedSeconds)} in all.`;
-  return { overrides: { perClass: c.perClass, epochs: c.epochs, ...(c.lrMilestones ? { lrMilestones: c.lrMilestones } : {}) }, line };
+  return { overrides: { perClass: c.perClass, epochs: c.epochs, ...(c.lrMilestones ? { lrMilestones: c.lrMilestones } : {}) }, line, shape: { ...s, perClass: c.perClass, epochs: c.epochs } };
 }

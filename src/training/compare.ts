@@ -7,7 +7,7 @@ import { locateDataset } from '../data/locate';
 import { resolveDevice } from '../engine';
 import { UserError } from '../errors';
 import { createModel, loadCheckpoint } from '../nn';
-import { DEFAULT_BUDGET_SECONDS, sizeToHost } from './budget';
+import { BudgetShape, DEFAULT_BUDGET_SECONDS, ExperimentRuns, experimentShape, secondsAfterRun, sizeToHost, validationsPerEpoch } from './budget';
 import { checkpointFile } from './checkpoints';
 import { ConfigInput } from './config';
 import { mergeInputs, resolveConfig } from './defaults';
@@ -72,26 +72,29 @@ export async function compareWithCfa(o: CompareOptions): Promise<CompareSide[]> 
     print('Fashion-MNIST was not found; using the toy images of the paper\'s §2 model (two classes: −1 hard, +1 easy).');
     base.dataset = 'toy';
   }
-  if (base.dataset === 'fashion-mnist') {
-    const runs = [
-      { validatedModels: 1, method },
-      { validatedModels: 2, method },
-    ];
-    const sized = sizeToHost(resolveConfig(base, o.version), o.overrides, o.budgetSeconds ?? DEFAULT_BUDGET_SECONDS, { numClasses: 10, inChannels: 1, inputSize: 28, runs });
-    if (sized) {
-      print(sized.line);
-      Object.assign(base, sized.overrides);
-    }
-  }
   const variants = [
     { label: name, dir: method, cfa: false, input: { method, cfa: { ccm: false, ccr: false, fawa: false, ema: false } } },
     { label: `${name}+CFA`, dir: `${method}-cfa`, cfa: true, input: { method, cfa: { ccm: true, ccr: method === 'trades', fawa: true, ema: false } } },
   ];
-  const pendings = variants.map((v) => resolveConfig(mergeInputs(base, v.input), o.version));
+  const resolveAll = () => variants.map((v) => resolveConfig(mergeInputs(base, v.input), o.version));
+  let pendings = resolveAll();
+  // The budget model of the two runs: sizes them to this host, and gives the progress line the ETA of the whole comparison.
+  let shape: BudgetShape | undefined;
+  if (base.dataset === 'fashion-mnist') {
+    const runs: ExperimentRuns = { numClasses: 10, inChannels: 1, inputSize: 28, runs: pendings.map((p) => ({ validatedModels: validationsPerEpoch(p), method })) };
+    const sized = sizeToHost(pendings[0], o.overrides, o.budgetSeconds ?? DEFAULT_BUDGET_SECONDS, runs);
+    if (sized) {
+      print(sized.line);
+      Object.assign(base, sized.overrides);
+      pendings = resolveAll();
+    }
+    shape = sized?.shape ?? experimentShape(pendings[0], runs);
+  }
   const sides: CompareSide[] = [];
   for (const [i, v] of variants.entries()) {
     if (!o.quiet) process.stderr.write(`\n== ${v.label}: ${path.join(o.outDir, v.dir)}\n`);
-    const run = await trainRun(pendings[i], { runDir: path.join(o.outDir, v.dir), quiet: o.quiet });
+    const etaBeyond = shape ? (secondsPerEpoch: number) => secondsAfterRun(shape!, i, secondsPerEpoch) : undefined;
+    const run = await trainRun(pendings[i], { runDir: path.join(o.outDir, v.dir), quiet: o.quiet, etaBeyond });
     const { cfg, records, data } = run;
     const fawaSeen = records.some((r) => r.valid.fawa);
     const which = v.cfa && fawaSeen ? 'fawa' : 'model';

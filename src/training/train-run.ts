@@ -8,6 +8,7 @@ import { Collective, SINGLE } from '../distributed/group';
 import { UserError } from '../errors';
 import { EpochRecord, SplitAccuracy, writeFileAtomic } from '../formats';
 import { Module, SGD, createModel, learningRate, loadCheckpoint } from '../nn';
+import { evalShare, validationsPerEpoch } from './budget';
 import { epochSettings } from './calibration';
 import { saveRunCheckpoint } from './checkpoints';
 import { TrainConfig } from './config';
@@ -37,6 +38,11 @@ export interface TrainRunOptions {
   log?: (line: string) => void;
   /** The data-parallel group (default: this process alone). Only rank 0 writes and logs. */
   collective?: Collective;
+  /**
+   * Seconds of work after this run (a comparison's test passes and later runs), given the seconds per epoch this run
+   * is measured at: added to the progress line's ETA.
+   */
+  etaBeyond?: (secondsPerEpoch: number) => number;
 }
 
 export interface TrainRunResult {
@@ -123,7 +129,7 @@ export async function trainRun(pending: PendingConfig, o: TrainRunOptions): Prom
     const events = startRunEvents(runDir, cfg.classNames, records);
     for (let epoch = state.epoch + 1; epoch < cfg.epochs; epoch++) {
       try {
-        const eta = etaAfterTraining(cfg, data, records, epoch, Boolean(m.ema), Boolean(m.fawa));
+        const eta = etaAfterTraining(cfg, data, records, epoch, o.etaBeyond);
         state = runEpoch(cfg, m, data, state, epoch, evalOpts, runDir, device, o.quiet || !writer, dist, eta);
       } catch (e) {
         if (e instanceof DivergenceError) {
@@ -151,17 +157,16 @@ type State = Omit<RunState, 'record'> & { record?: EpochRecord };
 
 /**
  * The ETA after an epoch's training: this epoch's validation, then the remaining epochs at the mean measured epoch
- * time, or, before any epoch was measured, at the current batch rate with validation (a PGD attack without the weight
- * update, on each validated model) counted at 0.9 of a training image.
+ * time, or, before any epoch was measured, at the current batch rate with validation priced as the budget model
+ * prices it (evalShare, validationsPerEpoch); then whatever `beyond` expects after the run.
  */
-function etaAfterTraining(cfg: TrainConfig, data: RunData, records: EpochRecord[], epoch: number, ema: boolean, fawa: boolean) {
+function etaAfterTraining(cfg: TrainConfig, data: RunData, records: EpochRecord[], epoch: number, beyond?: (secondsPerEpoch: number) => number) {
   const later = cfg.epochs - epoch - 1;
-  const models = 1 + Number(ema) + Number(fawa);
-  const validShare = (0.9 * models * data.valid.length) / Math.max(1, data.train.length);
+  const validShare = (evalShare(cfg) * validationsPerEpoch(cfg) * data.valid.length) / Math.max(1, data.train.length);
   return (secondsPerBatch: number) => {
     const training = secondsPerBatch * Math.ceil(data.train.length / cfg.batchSize);
     const measured = records.length ? records.reduce((a, r) => a + r.seconds, 0) / records.length : training * (1 + validShare);
-    return training * validShare + later * measured;
+    return training * validShare + later * measured + (beyond?.(measured) ?? 0);
   };
 }
 

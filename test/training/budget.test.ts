@@ -1,7 +1,10 @@
 // Sizing the short experiments to the host: predicted run length, the sizes chosen for a budget, and the ETA line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUDGET_FLOOR, BudgetShape, chooseSizes, evalShare, formatDuration, measureSecondsPerImage, predictSeconds } from '../../src/training/budget';
+import { BUDGET_FLOOR, BudgetShape, chooseSizes, evalShare, formatDuration, measureSecondsPerImage, predictRuns, predictSeconds, secondsAfterRun, validationsPerEpoch } from '../../src/training/budget';
+import { mergeInputs, resolveConfig } from '../../src/training/defaults';
+import { presetInputs } from '../../src/training/presets';
+import { ConfigInput } from '../../src/training/config';
 import { progress } from '../../src/training/progress';
 
 const shape: BudgetShape = {
@@ -30,6 +33,35 @@ test('predicted seconds: training, validation of each model and the test pass, i
   assert.ok(Math.abs(predictSeconds(shape, 500, 20, 0.001) - 279.2) < 1e-9);
   assert.ok(Math.abs(predictSeconds(shape, 200, 5, 0.002) - 2 * (5 * (2000 + 1237.5) + 5 * (2000 + 2475) + 4950) / 1000) < 1e-9);
   assert.ok(Math.abs(predictSeconds({ ...shape, steps: 10 }, 500, 8, 0.001) - 92.6) < 1e-9, 'equal steps: 8·(5000 + 450) + 8·(5000 + 900) + 1800');
+});
+
+test("models validated per epoch: the run's own, EMA's over its window, FAWA's over half of its window", () => {
+  const at = (cfa: ConfigInput['cfa'], more: ConfigInput = {}) => resolveConfig(mergeInputs(...presetInputs(['quick-fmnist']), { method: 'at', cfa }, more), 'test');
+  const plain = at({ ccm: false, ccr: false, fawa: false, ema: false });
+  assert.equal(validationsPerEpoch(plain), 1);
+  // the paper profile folds in from epoch 5 of 20 (ofEpochs 0.25): a window of 15/20
+  const cfa = at({ ccm: true, fawa: true, ema: false });
+  assert.equal(cfa.fawa.begin, 5);
+  assert.equal(validationsPerEpoch(cfa), 1 + 0.5 * 0.75);
+  assert.equal(validationsPerEpoch(at({ fawa: true, ema: true })), 1 + 0.75 + 0.375);
+  assert.equal(validationsPerEpoch(at({ fawa: true }, { fawa: { begin: 0 } })), 1.5);
+  assert.equal(validationsPerEpoch(at({ fawa: true }, { fawa: { begin: 19 } })), 1 + 0.5 / 20, 'only the last epoch in the window');
+});
+
+test('the time left after a run: its test pass and the later runs, at the speed the run is measured at', () => {
+  // one epoch of run 0 is 5000 + 2.475·500 = 6237.5 image units; measured at 6.2375 s, a unit is 1 ms
+  assert.equal(predictRuns(shape, 500, 1, 1)[0].epochs, 6237.5);
+  // then: run 0's test 2.475 s, run 1's 20 epochs 20·(5000 + 2475)·1 ms = 149.5 s, its test 2.475 s
+  assert.ok(Math.abs(secondsAfterRun(shape, 0, 6.2375) - 154.45) < 1e-9);
+  // twice as slow a host: twice the time left
+  assert.ok(Math.abs(secondsAfterRun(shape, 0, 12.475) - 308.9) < 1e-9);
+  // the last run: only its own test pass, one epoch of it (7475 units) measured at 7.475 s
+  assert.ok(Math.abs(secondsAfterRun(shape, 1, 7.475) - 2.475) < 1e-9);
+  // TRADES at 1.5×: an epoch of run 0 is 7500 + 1237.5 units; run 1 then takes 20·(7500 + 2475) units
+  const trades: BudgetShape = { ...shape, runs: [{ validatedModels: 1, trainCost: 1.5 }, { validatedModels: 2, trainCost: 1.5 }] };
+  assert.ok(Math.abs(secondsAfterRun(trades, 0, 8.7375) - (2.475 + 199.5 + 2.475)) < 1e-9);
+  const sum = predictRuns(shape, 300, 12, 0.002).reduce((a, r) => a + r.epochs + r.test, 0);
+  assert.ok(Math.abs(sum - predictSeconds(shape, 300, 12, 0.002)) < 1e-9, 'the runs add up to the whole prediction');
 });
 
 test('a run whose training images cost more (TRADES) counts its training part at that cost, its validation and test at PGD cost', () => {

@@ -10,6 +10,8 @@ import { readSafetensors } from '../../src/nn';
 import { EpochRecord } from '../../src/formats';
 import { assertClose } from '../helpers/assert-close';
 import { writeTinyIdx } from './idx-fixture';
+import { resolveConfig } from '../../src/training/defaults';
+import { trainRun } from '../../src/training/train-run';
 
 const CFA = path.join(__dirname, '../../../bin/cfa.js');
 const common = ['--data', 'fashion-mnist', '--arch', 'smallcnn', '--per-class', '30', '--set', 'validPerClass=6', '--batch-size', '50', '--threads', '2', '--steps', '3', '--set', 'evalSteps=3'];
@@ -90,6 +92,28 @@ test('a diverging run stops with a clear message and keeps the last good epoch',
       t.dispose();
     }
   } finally {
+    fs.rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test("the progress line's ETA adds what comes after the run, asked at the run's measured seconds per epoch", async () => {
+  const data = writeTinyIdx(36, 10);
+  const written: string[] = [];
+  const write = process.stderr.write;
+  try {
+    const pending = resolveConfig({ dataset: 'fashion-mnist', dataDir: data, arch: 'smallcnn', perClass: 30, validPerClass: 6, batchSize: 50, steps: 1, evalSteps: 1, epochs: 2, threads: 2 }, 'test');
+    const asked: number[] = [];
+    process.stderr.write = ((s: string) => (written.push(s), true)) as typeof process.stderr.write;
+    const run = await trainRun(pending, { runDir: path.join(data, 'run'), etaBeyond: (secondsPerEpoch) => (asked.push(secondsPerEpoch), 7200) });
+    process.stderr.write = write;
+    const etas = written.join('').split('\n').filter((l) => l.includes('batch/s'));
+    assert.ok(etas.length >= 2, written.join(''));
+    for (const l of etas) assert.match(l, /ETA 2:0\d:\d\d$/, 'two hours beyond the run, plus seconds of its own');
+    assert.ok(asked.length >= etas.length && asked.every((s) => s > 0 && Number.isFinite(s)));
+    // in the second epoch the run's own first epoch is the measurement
+    assert.ok(asked.includes(run.records[0].seconds), `${asked} vs ${run.records[0].seconds}`);
+  } finally {
+    process.stderr.write = write;
     fs.rmSync(data, { recursive: true, force: true });
   }
 });

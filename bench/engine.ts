@@ -3,11 +3,12 @@
 //       + projection, then forward/backward on the weights + SGD);
 //   W2: PreActResNet-18 forward+backward, batch 32, 32×32×3.
 // Both sides use the same libtorch build, thread count and allocator settings (see pythonEnv), and run in alternating
-// blocks (bench/paired.ts): the ratio is the median of the per-round ratios. Ours stores weights and inputs
-// channels-last, as createModel does for every cfa model; the ratio is against PyTorch's default layout, and PyTorch's
-// own channels-last time is reported beside it.
+// blocks (bench/paired.ts): the ratio is the median of the per-round ratios. Ours stores weights and inputs in the
+// layout createModel picks on this host (prefersChannelsLast: channels-last, except the BatchNorm ResNets on hosts
+// without AVX-512 kernels); the ratio is against PyTorch's default layout, and PyTorch's own channels-last time is
+// reported beside it.
 import { F, Tensor, getNumThreads, grad, manualSeed, rand, randLike, randint, tidy, torchVersion, noGrad } from '../src/engine';
-import { Module, SGD, createNetwork } from '../src/nn';
+import { Module, SGD, createNetwork, prefersChannelsLast } from '../src/nn';
 import { describeHost, hostLine } from './host';
 import { Paired, TorchWorker, alternate, ratioText, summarize } from './paired';
 import { timeSteps } from './timing';
@@ -52,8 +53,10 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
   const opt = new SGD(small.parameters(), { lr: 0.01, momentum: 0.9, weightDecay: 5e-4 });
   const x1 = rand([128, 1, 28, 28]).channelsLast();
   const y1 = randint(0, 10, [128]);
-  const prn = createNetwork({ arch: 'prn18', numClasses: 10, inChannels: 3, inputSize: 32 }).train().channelsLast();
-  const x2 = rand([32, 3, 32, 32]).channelsLast();
+  const prnChannelsLast = prefersChannelsLast('prn18');
+  const prn = createNetwork({ arch: 'prn18', numClasses: 10, inChannels: 3, inputSize: 32 }).train();
+  if (prnChannelsLast) prn.channelsLast();
+  const x2 = prnChannelsLast ? rand([32, 3, 32, 32]).channelsLast() : rand([32, 3, 32, 32]);
   const y2 = randint(0, 10, [32]);
   const w1Step = () => pgdTrainStep(small, opt, x1, y1);
   const w2Step = () => {
@@ -87,11 +90,11 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
       ours_gflops: round(flops / p.vsDefault.ours_s / 1e9),
       torch_gflops: round(flops / p.vsDefault.torch_s / 1e9),
     });
-    const result = { host, threads: getNumThreads(), libtorch: torchVersion(), w1: row(w1, 128, w1Flops, 0.8), w2: row(w2, 32, w2Flops, 1.0) };
+    const result = { host, threads: getNumThreads(), libtorch: torchVersion(), w1: { ...row(w1, 128, w1Flops, 0.8), layout: 'channels-last' }, w2: { ...row(w2, 32, w2Flops, 1.0), layout: prnChannelsLast ? 'channels-last' : 'nchw' } };
     if (!opts.json) {
       console.log(`engine: ${hostLine(host)}`);
       console.log(`  W1 PGD-10 AT step, SmallCNN b128: ours ${result.w1.ours_s}s  torch ${result.w1.torch_s}s  ${ratioText(w1.vsDefault)}, goal ≤ 0.8 (torch channels-last ${result.w1.torch_channels_last_s}s, ratio ${result.w1.ratio_vs_torch_channels_last})`);
-      console.log(`  W2 PRN-18 fwd+bwd b32:            ours ${result.w2.ours_s}s  torch ${result.w2.torch_s}s  ${ratioText(w2.vsDefault)}, goal ≤ 1.0 (torch channels-last ${result.w2.torch_channels_last_s}s, ratio ${result.w2.ratio_vs_torch_channels_last})`);
+      console.log(`  W2 PRN-18 fwd+bwd b32:            ours ${result.w2.ours_s}s (${result.w2.layout})  torch ${result.w2.torch_s}s  ${ratioText(w2.vsDefault)}, goal ≤ 1.0 (torch channels-last ${result.w2.torch_channels_last_s}s, ratio ${result.w2.ratio_vs_torch_channels_last})`);
     }
     return result;
   } finally {

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { spawnSync } from 'child_process';
-import { getNumThreads, torchVersion } from '../src/engine';
+import { cpuInfo, getNumThreads, isaLevel, kernelIsa, torchVersion } from '../src/engine';
 import { PYTHON } from './timing';
 
 export interface Host {
@@ -13,30 +13,14 @@ export interface Host {
   isa: string;
   /** The ISA oneDNN's kernels were generated for (its verbose line), which ONEDNN_MAX_CPU_ISA can lower. */
   onednn_isa: string;
+  /** The ISA libtorch's kernels run at after ATEN_CPU_CAPABILITY and ONEDNN_MAX_CPU_ISA (engine kernelIsa): it picks the models' layout. */
+  kernel_isa: string;
   /** The library behind libblas.so.3 (the set-up selects OpenBLAS's OpenMP build). */
   blas: string;
   threads: number;
   libtorch: string;
   /** Variables that change kernel choice, when set (ATEN_CPU_CAPABILITY, ONEDNN_MAX_CPU_ISA, OPENBLAS_CORETYPE). */
   overrides: Record<string, string>;
-}
-
-function cpuInfo(): { model: string; flags: Set<string> } {
-  let text = '';
-  try {
-    text = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  } catch {
-    /* not Linux */
-  }
-  const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim();
-  return { model: field('model name') ?? os.cpus()[0]?.model ?? 'unknown', flags: new Set((field('flags') ?? '').split(/\s+/)) };
-}
-
-function isaLevel(flags: Set<string>): string {
-  if (flags.has('avx512f')) return 'avx512';
-  if (flags.has('avx2')) return 'avx2';
-  if (flags.has('avx')) return 'avx';
-  return 'sse';
 }
 
 /**
@@ -66,11 +50,11 @@ export function describeHost(): Host {
   const { model, flags } = cpuInfo();
   const overrides: Record<string, string> = {};
   for (const k of ['ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA', 'OPENBLAS_CORETYPE']) if (process.env[k]) overrides[k] = process.env[k]!;
-  return { cpu: model, cores: os.cpus().length, isa: isaLevel(flags), onednn_isa: onednnIsa(), blas: blasLibrary(), threads: getNumThreads(), libtorch: torchVersion(), overrides };
+  return { cpu: model, cores: os.cpus().length, isa: isaLevel(flags), onednn_isa: onednnIsa(), kernel_isa: kernelIsa(flags), blas: blasLibrary(), threads: getNumThreads(), libtorch: torchVersion(), overrides };
 }
 
 /** One line for the human-readable output. */
 export function hostLine(h: Host): string {
   const o = Object.entries(h.overrides).map(([k, v]) => `${k}=${v}`);
-  return `host: ${h.cpu} (${h.cores} cores, ${h.isa}; oneDNN ${h.onednn_isa}; BLAS ${h.blas}), libtorch ${h.libtorch}, ${h.threads} threads${o.length ? `, ${o.join(' ')}` : ''}`;
+  return `host: ${h.cpu} (${h.cores} cores, ${h.isa}, kernels ${h.kernel_isa}; oneDNN ${h.onednn_isa}; BLAS ${h.blas}), libtorch ${h.libtorch}, ${h.threads} threads${o.length ? `, ${o.join(' ')}` : ''}`;
 }

@@ -4,5 +4,6 @@ export * from './create';
 export * from './random';
 export * from './autograd';
 export * from './device';
+export * from './cpu';
 export * as F from './functional';
 export { tidy, keep, dispose, update } from './scope';

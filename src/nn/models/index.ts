@@ -1,4 +1,5 @@
 // Model registry: architecture names used by the CLI and configs.
+import { VectorIsa, kernelIsa } from '../../engine';
 import { UserError } from '../../errors';
 import { Normalized } from '../layers';
 import { Module } from '../module';
@@ -38,13 +39,26 @@ export function createNetwork(s: ModelSpec): Module {
   }
 }
 
+/** The BatchNorm ResNets, whose faster layout depends on the host's kernels (see prefersChannelsLast). */
+const BATCHNORM_RESNETS = ['prn18', 'preactresnet18', 'prn18-frl', 'resnet18', 'wrn34-10'];
+
+/**
+ * Whether `arch` runs faster channels-last on CPU kernels of this ISA. Forward+backward passes timed alternately in
+ * one process (README, "Layout per host"): SmallCNN is faster channels-last on AVX2 and AVX-512 kernels alike;
+ * PreActResNet-18, ResNet-18 and WRN-34-10 are faster channels-last on AVX-512 kernels and in NCHW on AVX2 kernels.
+ */
+export function prefersChannelsLast(arch: string, isa: VectorIsa = kernelIsa()): boolean {
+  return !BATCHNORM_RESNETS.includes(arch) || isa === 'avx512';
+}
+
 /**
  * The network behind input normalisation: it takes [0,1] images; μ/σ are not in the state dict. Weights and inputs
- * are stored channels-last unless `channelsLast: false` (the values computed are the same up to float rounding).
+ * are stored channels-last when `channelsLast` says so, by default when the architecture runs faster that way on this
+ * host (prefersChannelsLast); the values computed are the same up to float rounding.
  */
 export function createModel(s: ModelSpec & { mean: number[]; std: number[]; channelsLast?: boolean }): Module {
   const m = new Normalized(createNetwork(s), s.mean, s.std);
-  return s.channelsLast === false ? m : m.channelsLast();
+  return (s.channelsLast ?? prefersChannelsLast(s.arch)) ? m.channelsLast() : m;
 }
 
 export { PreActResNet18, ResNet18, SmallCNN, WideResNet };

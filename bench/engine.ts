@@ -5,7 +5,7 @@
 // Both sides use the same libtorch build, thread count and allocator settings (see pythonEnv), and run in alternating
 // blocks (bench/paired.ts): the ratio is the median of the per-round ratios. Ours stores weights and inputs in the
 // layout createModel picks on this host (prefersChannelsLast: channels-last, except the BatchNorm ResNets on hosts
-// without AVX-512 kernels); the ratio is against PyTorch's default layout, and PyTorch's own channels-last time is
+// with AVX2 kernels); the ratio is against PyTorch's default layout, and PyTorch's own channels-last time is
 // reported beside it.
 import { F, Tensor, getNumThreads, grad, manualSeed, rand, randLike, randint, tidy, torchVersion, noGrad } from '../src/engine';
 import { Module, SGD, createNetwork, prefersChannelsLast } from '../src/nn';

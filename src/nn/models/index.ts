@@ -46,9 +46,10 @@ const BATCHNORM_RESNETS = ['prn18', 'preactresnet18', 'prn18-frl', 'resnet18', '
  * Whether `arch` runs faster channels-last on CPU kernels of this ISA. Forward+backward passes timed alternately in
  * one process (README, "Layout per host"): SmallCNN is faster channels-last on AVX2 and AVX-512 kernels alike;
  * PreActResNet-18, ResNet-18 and WRN-34-10 are faster channels-last on AVX-512 kernels and in NCHW on AVX2 kernels.
+ * Kernels not measured (SSE, AVX, other CPUs) keep channels-last.
  */
 export function prefersChannelsLast(arch: string, isa: VectorIsa = kernelIsa()): boolean {
-  return !BATCHNORM_RESNETS.includes(arch) || isa === 'avx512';
+  return !(BATCHNORM_RESNETS.includes(arch) && isa === 'avx2');
 }
 
 /**

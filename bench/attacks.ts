@@ -138,6 +138,7 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
       libtorch: torchVersion(),
       model: `SmallCNN, AT (ε ${EPS}, PGD-10) on ${s.train.perClass} Fashion-MNIST images per class, ${s.train.epochs} epochs`,
       clean_accuracy: Number((correct.length / labels.length).toFixed(4)),
+      /** Share of the probed clean-correct points that APGD-CE leaves robust (the pool of APGD-T, FAB-T and Square). */
       robust_after_apgd_ce: Number((robustIds.length / probe.length).toFixed(4)),
       budgets: { eps: EPS, nIter: s.nIter, nQueries: s.nQueries, nTargetClasses: 9 },
       reference_package: process.env.CFA_AUTOATTACK_DIR ?? null,
@@ -145,7 +146,7 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
     };
     if (!opts.json) {
       console.log(`attacks: ${hostLine(host)}`);
-      console.log(`  ${result.model}: clean ${(100 * result.clean_accuracy).toFixed(1)}%, robust after APGD-CE ${(100 * result.robust_after_apgd_ce).toFixed(1)}% (ε ${EPS}, ${s.nIter} iterations, ${s.nQueries} queries)`);
+      console.log(`  ${result.model}: clean ${(100 * result.clean_accuracy).toFixed(1)}% of ${labels.length} test images; APGD-CE leaves ${(100 * result.robust_after_apgd_ce).toFixed(1)}% of ${probe.length} clean-correct ones robust (ε ${EPS}, ${s.nIter} iterations, ${s.nQueries} queries)`);
       for (const [name, r] of Object.entries(results)) console.log(`  ${name.padEnd(28)} ${String(r.points).padStart(4)} points: ours ${r.ours_s}s, ${r.against} ${r.torch_s}s, ${ratioText(r)}`);
       if (!process.env.CFA_AUTOATTACK_DIR) console.log('  (set CFA_AUTOATTACK_DIR to a copy of the reference AutoAttack package to time its stages too)');
     }

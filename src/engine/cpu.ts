@@ -7,8 +7,14 @@ export type VectorIsa = 'avx512' | 'avx2' | 'avx' | 'sse';
 
 const ORDER: VectorIsa[] = ['sse', 'avx', 'avx2', 'avx512'];
 
-/** The CPU model and its feature flags, from /proc/cpuinfo (empty flags off Linux). */
+let cached: { model: string; flags: Set<string> } | undefined;
+
+/** The CPU model and its feature flags, from /proc/cpuinfo (empty flags off Linux); read once per process. */
 export function cpuInfo(): { model: string; flags: Set<string> } {
+  return (cached ??= readCpuInfo());
+}
+
+function readCpuInfo(): { model: string; flags: Set<string> } {
   let text = '';
   try {
     text = fs.readFileSync('/proc/cpuinfo', 'utf8');

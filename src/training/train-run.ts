@@ -8,7 +8,7 @@ import { Collective, SINGLE } from '../distributed/group';
 import { UserError } from '../errors';
 import { EpochRecord, SplitAccuracy, writeFileAtomic } from '../formats';
 import { Module, SGD, createModel, learningRate, loadCheckpoint } from '../nn';
-import { evalShare, validationsPerEpoch } from './budget';
+import { evalShare, validationsPerEpoch } from './cost-model';
 import { epochSettings } from './calibration';
 import { saveRunCheckpoint } from './checkpoints';
 import { TrainConfig } from './config';

@@ -1,7 +1,8 @@
 // Sizing the short experiments to the host: predicted run length, the sizes chosen for a budget, and the ETA line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUDGET_FLOOR, BudgetShape, chooseSizes, evalShare, formatDuration, measureSecondsPerImage, predictRuns, predictSeconds, secondsAfterRun, validationsPerEpoch } from '../../src/training/budget';
+import { BUDGET_FLOOR, chooseSizes, formatDuration, measureSecondsPerImage, steadyStepSeconds } from '../../src/training/budget';
+import { BudgetShape, evalShare, predictRuns, predictSeconds, secondsAfterRun, validationsPerEpoch } from '../../src/training/cost-model';
 import { mergeInputs, resolveConfig } from '../../src/training/defaults';
 import { presetInputs } from '../../src/training/presets';
 import { ConfigInput } from '../../src/training/config';
@@ -100,9 +101,21 @@ test('a fast host keeps the preset; a slower one gets fewer images per class, th
   assert.ok(Math.abs(crawl.predictedSeconds - predictSeconds(shape, 200, 12, 0.1)) < 1e-9);
 });
 
+test('the steady step time is the fastest window median: a slow moment moves one window, not the estimate', () => {
+  // a slow first second (170 ms steps) before the host's usual 100-115 ms: the second window's median, 0.105
+  const times = [0.17, 0.16, 0.18, 0.17, 0.165, 0.1, 0.11, 0.105, 0.115, 0.1, 0.112, 0.108, 0.2, 0.107, 0.109];
+  assert.equal(steadyStepSeconds(times, 5), 0.105);
+  // one window: its median; an even window: the mean of its two middle times; a trailing partial window is ignored
+  assert.equal(steadyStepSeconds([0.3, 0.1, 0.2], 3), 0.2);
+  assert.equal(steadyStepSeconds([0.4, 0.1, 0.2, 0.3, 9], 4), 0.25);
+  // slow throughout: every window is slow, and so is the estimate
+  assert.equal(steadyStepSeconds([0.2, 0.21, 0.19, 0.2, 0.22, 0.2], 3), 0.2);
+  assert.throws(() => steadyStepSeconds([0.1], 2), /fewer than one window/);
+});
+
 test('measuring a training step gives a positive time per image, for AT and for TRADES', () => {
   for (const method of ['at', 'trades'] as const) {
-    const s = measureSecondsPerImage({ ...shape, batchSize: 8, steps: 1 }, 1, method);
+    const s = measureSecondsPerImage({ ...shape, batchSize: 8, steps: 1 }, method, { windows: 2, window: 1 });
     assert.ok(Number.isFinite(s) && s > 0 && s < 1, `${method}: ${s}`);
   }
 });

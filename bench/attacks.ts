@@ -1,9 +1,11 @@
 // Attack benchmark on a trained network, so that every AutoAttack stage has real work: a SmallCNN adversarially
 // trained on Fashion-MNIST by `cfa train`'s own pipeline (once; cached), attacked at ε = 0.1 on Fashion-MNIST test
 // images. Each stage runs alone, ours and PyTorch's in alternating blocks on the same points (bench/paired.ts):
-//   PGD-20 and APGD-CE against the same attacks written directly in PyTorch (bench/py/attacks.py);
-//   APGD-CE, APGD-T, FAB-T and Square against the reference AutoAttack package imported as it is, when
+//   PGD-20, APGD-CE, APGD-T, FAB-T and Square against the same attacks written directly in PyTorch
+//   (bench/py/attacks.py), each side reporting how many points it left robust;
+//   the four AutoAttack stages also against the reference AutoAttack package imported as it is, when
 //   CFA_AUTOATTACK_DIR names a copy of it (the folder holding its `autoattack/` package).
+// CFA_BENCH_ATTACKS=square (or a comma-separated list of pgd20, apgd-ce, apgd-t, fab-t, square) times only those.
 // APGD-CE attacks the clean-correct points; APGD-T, FAB-T and Square the points APGD-CE leaves robust, as in AutoAttack.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -70,6 +72,17 @@ function testImages(dataDir: string, n: number): { x: Tensor; y: Tensor } {
   return { x, y: tensor(Array.from(test.labels.subarray(0, m)), [m], 'int64') };
 }
 
+/** The workloads to time: all of them, or those CFA_BENCH_ATTACKS lists (comma-separated, e.g. "fab-t,square"). */
+function chosenStages(): Set<string> {
+  const all = ['pgd20', ...STAGES];
+  const env = process.env.CFA_BENCH_ATTACKS;
+  if (!env) return new Set(all);
+  const names = env.split(',').map((v) => v.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !all.includes(n));
+  if (unknown.length || names.length === 0) throw new Error(`CFA_BENCH_ATTACKS: expected a comma-separated list of ${all.join(', ')}, got '${env}'`);
+  return new Set(names);
+}
+
 const rows = (x: Tensor, ids: number[]) => tidy(() => x.indexSelect(0, tensor(ids, [ids.length], 'int64')));
 const seconds = (fn: () => void) => {
   const t = process.hrtime.bigint();
@@ -115,22 +128,31 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
     const w = torch;
     const x = (k: string) => points.get(`x_${k}`)!;
     const y = (k: string) => points.get(`y_${k}`)!;
-    const ours = (fn: () => void) => () => {
+    // Each of our blocks records how many points it left robust (counted outside the timed part), to set beside the
+    // PyTorch side's count: the two sides do the same work when they break about the same points.
+    let lastRobust = -1;
+    const ours = (block: string, fn: () => Tensor) => () => {
       manualSeed(0);
-      return seconds(() => tidy(fn));
+      let adv: Tensor | undefined;
+      const t = seconds(() => void (adv = tidy(fn)));
+      lastRobust = tidy(() => predict(net, adv!).eq(y(block)).sum().item());
+      adv!.dispose();
+      return t;
     };
-    const stage = (k: AttackName) => ours(() => void autoAttack(net, x(k), y(k), { norm: 'Linf', eps: EPS, version: 'custom', attacks: [k], nIter: s.nIter, nQueries: s.nQueries, seed: 0 }).xAdv);
+    const stage = (k: AttackName) => ours(k, () => autoAttack(net, x(k), y(k), { norm: 'Linf', eps: EPS, version: 'custom', attacks: [k], nIter: s.nIter, nQueries: s.nQueries, seed: 0 }).xAdv);
 
-    const results: Record<string, Paired & { points: number; against: string }> = {};
+    const results: Record<string, Paired & { points: number; against: string; robust: { ours: number; theirs: number } }> = {};
     const compare = async (name: string, against: string, block: string, mine: () => number, theirs: string) => {
       if (blocks[block].length === 0) return;
       await w.time(theirs, 1); // warm-up: builds the workload, first-call allocations
       mine();
-      results[name] = { ...(await paired(s.rounds, mine, () => w.time(theirs, 1))), points: blocks[block].length, against };
+      const timing = await paired(s.rounds, mine, () => w.time(theirs, 1));
+      results[name] = { ...timing, points: blocks[block].length, against, robust: { ours: lastRobust, theirs: Number(await w.ask(theirs, 'robust')) } };
     };
-    await compare('pgd20', 'PyTorch', 'pgd', ours(() => void pgd(net, x('pgd'), y('pgd'), { eps: EPS, stepSize: EPS / 4, steps: 20 })), 'torch:pgd20');
-    await compare('apgd-ce', 'PyTorch', 'apgd-ce', stage('apgd-ce'), 'torch:apgd-ce');
-    if (process.env.CFA_AUTOATTACK_DIR) for (const k of STAGES) await compare(`${k} (reference package)`, 'reference AutoAttack', k, stage(k), `ref:${k}`);
+    const only = chosenStages();
+    if (only.has('pgd20')) await compare('pgd20', 'PyTorch', 'pgd', ours('pgd', () => pgd(net, x('pgd'), y('pgd'), { eps: EPS, stepSize: EPS / 4, steps: 20 })), 'torch:pgd20');
+    for (const k of STAGES) if (only.has(k)) await compare(k, 'PyTorch', k, stage(k), `torch:${k}`);
+    if (process.env.CFA_AUTOATTACK_DIR) for (const k of STAGES) if (only.has(k)) await compare(`${k} (reference package)`, 'reference AutoAttack', k, stage(k), `ref:${k}`);
 
     const result = {
       host,
@@ -147,7 +169,9 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
     if (!opts.json) {
       console.log(`attacks: ${hostLine(host)}`);
       console.log(`  ${result.model}: clean ${(100 * result.clean_accuracy).toFixed(1)}% of ${labels.length} test images; APGD-CE leaves ${(100 * result.robust_after_apgd_ce).toFixed(1)}% of ${probe.length} clean-correct ones robust (ε ${EPS}, ${s.nIter} iterations, ${s.nQueries} queries)`);
-      for (const [name, r] of Object.entries(results)) console.log(`  ${name.padEnd(28)} ${String(r.points).padStart(4)} points: ours ${r.ours_s}s, ${r.against} ${r.torch_s}s, ${ratioText(r)}`);
+      for (const [name, r] of Object.entries(results)) {
+        console.log(`  ${name.padEnd(28)} ${String(r.points).padStart(4)} points: ours ${r.ours_s}s, ${r.against} ${r.torch_s}s, ${ratioText(r)}; robust after: ours ${r.robust.ours}, theirs ${r.robust.theirs}`);
+      }
       if (!process.env.CFA_AUTOATTACK_DIR) console.log('  (set CFA_AUTOATTACK_DIR to a copy of the reference AutoAttack package to time its stages too)');
     }
     return result;

@@ -122,10 +122,10 @@ def apgd_ce(x, y):
     return robust
 
 
-def target_ranks():
+def target_ranks(x):
     """Ranks 2 ... 10 (9 target classes), capped at the number of classes."""
     with torch.no_grad():
-        k = net(points["x_pgd"][:1]).shape[1]
+        k = net(x[:1]).shape[1]
     return range(2, min(9, k - 1) + 2)
 
 
@@ -133,7 +133,7 @@ def targeted(x, y, attack):
     """A targeted stage: for target rank r = 2 ... 10, the points still robust are attacked towards the class with their
     r-th largest clean logit; attack(xs, ys, t) returns which of them stay correct."""
     robust = clean_correct(x, y)
-    for r in target_ranks():
+    for r in target_ranks(x):
         idx = robust.nonzero().flatten()
         if idx.numel() == 0:
             break

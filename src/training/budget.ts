@@ -27,7 +27,6 @@ export interface BudgetChoice {
 /** Smallest sizes the experiment keeps (with fewer, the hard class, Shirt, is not learnt at all by either run). */
 export const BUDGET_FLOOR = { perClass: 200, epochs: 12 };
 
-
 /**
  * Seconds one step takes on a steady host, from consecutive step times: the median of each window of `window` steps,
  * then the fastest window. A host that is slow for a moment (another process, a frequency change) slows one window, not
@@ -83,7 +82,6 @@ export function measureSecondsPerImage(s: BudgetShape, method: TimedMethod = 'at
     model.dispose();
   }
 }
-
 
 /**
  * The largest sizes, no larger than the preset's, whose predicted time fits `budgetSeconds`: images per class shrink

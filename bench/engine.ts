@@ -49,15 +49,17 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
   const steps = 2; // steps per block: W1 ≈ 0.3-0.6 s, W2 ≈ 0.4-0.8 s a step on 2 cores
   const host = describeHost();
   manualSeed(0);
-  const small = createNetwork({ arch: 'smallcnn', numClasses: 10, inChannels: 1, inputSize: 28 }).train().channelsLast();
+  // Network and input in the layout createModel picks for the architecture on this host.
+  const workload = (arch: string, inChannels: number, side: number, batch: number) => {
+    const channelsLast = prefersChannelsLast(arch);
+    const net = createNetwork({ arch, numClasses: 10, inChannels, inputSize: side }).train();
+    const x = rand([batch, inChannels, side, side]);
+    return { net: channelsLast ? net.channelsLast() : net, x: channelsLast ? x.channelsLast() : x, y: randint(0, 10, [batch]), layout: channelsLast ? 'channels-last' : 'nchw' };
+  };
+  const w1w = workload('smallcnn', 1, 28, 128);
+  const w2w = workload('prn18', 3, 32, 32);
+  const [small, x1, y1, prn, x2, y2] = [w1w.net, w1w.x, w1w.y, w2w.net, w2w.x, w2w.y];
   const opt = new SGD(small.parameters(), { lr: 0.01, momentum: 0.9, weightDecay: 5e-4 });
-  const x1 = rand([128, 1, 28, 28]).channelsLast();
-  const y1 = randint(0, 10, [128]);
-  const prnChannelsLast = prefersChannelsLast('prn18');
-  const prn = createNetwork({ arch: 'prn18', numClasses: 10, inChannels: 3, inputSize: 32 }).train();
-  if (prnChannelsLast) prn.channelsLast();
-  const x2 = prnChannelsLast ? rand([32, 3, 32, 32]).channelsLast() : rand([32, 3, 32, 32]);
-  const y2 = randint(0, 10, [32]);
   const w1Step = () => pgdTrainStep(small, opt, x1, y1);
   const w2Step = () => {
     prn.zeroGrad();
@@ -90,7 +92,7 @@ export async function run(opts: { json: boolean; quick?: boolean }): Promise<Rec
       ours_gflops: round(flops / p.vsDefault.ours_s / 1e9),
       torch_gflops: round(flops / p.vsDefault.torch_s / 1e9),
     });
-    const result = { host, threads: getNumThreads(), libtorch: torchVersion(), w1: { ...row(w1, 128, w1Flops, 0.8), layout: 'channels-last' }, w2: { ...row(w2, 32, w2Flops, 1.0), layout: prnChannelsLast ? 'channels-last' : 'nchw' } };
+    const result = { host, threads: getNumThreads(), libtorch: torchVersion(), w1: { ...row(w1, 128, w1Flops, 0.8), layout: w1w.layout }, w2: { ...row(w2, 32, w2Flops, 1.0), layout: w2w.layout } };
     if (!opts.json) {
       console.log(`engine: ${hostLine(host)}`);
       console.log(`  W1 PGD-10 AT step, SmallCNN b128: ours ${result.w1.ours_s}s  torch ${result.w1.torch_s}s  ${ratioText(w1.vsDefault)}, goal ≤ 0.8 (torch channels-last ${result.w1.torch_channels_last_s}s, ratio ${result.w1.ratio_vs_torch_channels_last})`);

@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "cfa_native",
-      "sources": ["native/cfa_native.cc", "native/cpu_allocator.cc", "native/collectives.cc"],
+      "sources": ["native/cfa_native.cc", "native/cpu_allocator.cc", "native/collectives.cc", "native/conv2d.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node -p \"process.env.CFA_TORCH_INCLUDES || ''\")"

@@ -13,6 +13,7 @@
 #include <torch/version.h>
 
 #include "collectives.h"
+#include "conv2d.h"
 #include "cpu_allocator.h"
 
 #include <unistd.h>
@@ -508,7 +509,7 @@ const Op kOps[] = {
   OP(fill_, a.T(0).fill_(a.N(1)); return a.Undef();)
   OP(indexPut_, { at::Tensor t = a.T(0); t.index_put_(a.IL(1), a.T(2), a.B(3)); return a.Undef(); })
   // ---- neural-network functions
-  OP(conv2d, RT(at::conv2d(a.T(0), a.T(1), a.OT(2), a.L(3), a.L(4), a.L(5), a.I(6))))
+  OP(conv2d, RT(cfa::conv2d(a.T(0), a.T(1), a.OT(2), a.L(3), a.L(4), a.L(5), a.I(6))))
   OP(batchNorm, RT(at::batch_norm(a.T(0), a.OT(1), a.OT(2), a.OT(3), a.OT(4), a.B(5), a.D(6), a.D(7), true)))
   OP(linear, RT(at::linear(a.T(0), a.T(1), a.OT(2))))
   OP(maxPool2d, RT(at::max_pool2d(a.T(0), a.L(1), a.L(2), a.L(3), a.L(4), a.B(5))))

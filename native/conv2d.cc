@@ -1,6 +1,7 @@
-// 2-D convolution. On the CPU, a layer with few input channels per output (a network's first layer: 1 or 3 channels)
-// gets its input gradient as a matrix product per block of images followed by col2im, instead of oneDNN's
-// backward-data kernel, which is 5-10x slower for such layers. Forward values and weight gradients are libtorch's.
+// 2-D convolution. On the CPU, a layer with at most 27 input taps (input channels × kernel area: a network's first
+// layer on 1- or 3-channel images) gets its input gradient as a matrix product per block of images followed by col2im,
+// instead of oneDNN's backward-data kernel, which is several times slower for such layers. Forward values and weight
+// gradients are libtorch's.
 #include "conv2d.h"
 
 #include <ATen/Dispatch.h>

@@ -91,18 +91,16 @@ struct FewChannelConv2d : torch::autograd::Function<FewChannelConv2d> {
     const auto dilation = ctx->saved_data["dilation"].toIntVector();
     const bool hasBias = ctx->saved_data["bias"].toBool();
     const bool needX = ctx->needs_input_grad(0), needW = ctx->needs_input_grad(1), needB = hasBias && ctx->needs_input_grad(2);
+    // With create_graph, libtorch's convolution_backward (itself differentiable) gives every gradient.
+    const bool createGraph = at::GradMode::is_enabled();
+    const std::vector<int64_t> biasShape{w.size(0)};
+    const auto biasSizes = hasBias ? c10::optional<at::IntArrayRef>(biasShape) : c10::nullopt;
     at::Tensor gx, gw, gb;
-    if (at::GradMode::is_enabled()) {
-      // create_graph: libtorch's convolution_backward, which is itself differentiable.
-      std::tie(gx, gw, gb) = at::convolution_backward(go, x, w, hasBias ? c10::optional<at::IntArrayRef>(at::IntArrayRef{w.size(0)}) : c10::nullopt, stride,
-                                                      padding, dilation, false, {0, 0}, 1, {needX, needW, needB});
-    } else {
-      if (needX) gx = inputGrad(go, w, x.sizes(), stride, padding, dilation);
-      if (needW || needB)
-        std::tie(std::ignore, gw, gb) = at::convolution_backward(go, x, w, hasBias ? c10::optional<at::IntArrayRef>(at::IntArrayRef{w.size(0)}) : c10::nullopt,
-                                                                 stride, padding, dilation, false, {0, 0}, 1, {false, needW, needB});
-    }
-    return {gx, gw, needB ? gb : at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    if (createGraph || needW || needB)
+      std::tie(gx, gw, gb) = at::convolution_backward(go, x, w, biasSizes, stride, padding, dilation, false, {0, 0}, 1,
+                                                      {createGraph && needX, needW, needB});
+    if (needX && !createGraph) gx = inputGrad(go, w, x.sizes(), stride, padding, dilation);
+    return {gx, gw, gb, at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 

@@ -20,6 +20,7 @@ const env = {
   CFA_TORCH_LIBDIR: torch.libDir,
   CFA_TORCH_LIBS: torch.libs.map((l) => `-l${l}`).join(' '),
   CFA_TORCH_DEFINES: torch.defines.join(' '),
+  CFA_OPENMP: torch.openmp ? '-fopenmp' : '',
 };
 
 const args = ['rebuild', '--release'];
@@ -35,7 +36,10 @@ const gyp = process.env.npm_config_node_gyp || (fs.existsSync(bundled) ? bundled
 const cmd = gyp ? process.execPath : 'node-gyp';
 const cmdArgs = gyp ? [gyp, ...args] : args;
 const backends = [torch.gloo ? 'gloo' : '', torch.nccl ? 'nccl' : ''].filter(Boolean).join(', ') || 'none: libgloo-dev is missing';
-console.error(`cfa: building the native engine against libtorch ${torch.version ?? ''} in ${torch.libDir}${torch.cuda ? ' (CUDA)' : ''}; process groups: ${backends}`);
+console.error(
+  `cfa: building the native engine against libtorch ${torch.version ?? ''} in ${torch.libDir}${torch.cuda ? ' (CUDA)' : ''}; process groups: ${backends}; ` +
+    `parallel loops: ${torch.openmp ? "libtorch's OpenMP threads" : 'serial (libtorch does not use the system GNU OpenMP)'}`,
+);
 const r = spawnSync(cmd, cmdArgs, { cwd: root, env, stdio: 'inherit' });
 if (r.error) {
   console.error(`cfa: could not run node-gyp (${r.error.message}). Run the build through npm (npm ci) or install node-gyp.`);

@@ -15,6 +15,7 @@
 #include "collectives.h"
 #include "conv2d.h"
 #include "cpu_allocator.h"
+#include "sort.h"
 
 #include <unistd.h>
 
@@ -470,7 +471,7 @@ const Op kOps[] = {
   OP(logsumexp, RT(at::logsumexp(a.T(0), a.L(1), a.B(2))))
   OP(var, RT(at::var(a.T(0), a.L(1), a.B(2), a.B(3))))
   OP(cumsum, RT(at::cumsum(a.T(0), a.I(1))))
-  OP(sort, RT(at::sort(a.T(0), a.I(1), a.B(2))))
+  OP(sort, RT(cfa::sort(a.T(0), a.I(1), a.B(2))))
   OP(topk, RT(at::topk(a.T(0), a.I(1), a.I(2), a.B(3), true)))
   // ---- shape and indexing
   OP(reshape, RT(at::reshape(a.T(0), a.L(1))))

@@ -65,6 +65,16 @@ function withDistributed(t, root) {
   return { ...t, includes: [...t.includes, ...includes], defines: [...t.defines, ...defines], gloo: defines.includes('USE_C10D_GLOO'), nccl: defines.includes('USE_C10D_NCCL') };
 }
 
+// The addon's parallel loops (at::parallel_for in conv2d.cc and sort.cc) are inline ATen code: they run on libtorch's
+// OpenMP threads only when compiled with -fopenmp, which is safe when libtorch itself uses the system's GNU OpenMP
+// (Debian). Any other runtime (a PyTorch wheel's bundled libgomp, or none) leaves them serial, still correct.
+function withOpenMp(t) {
+  const { spawnSync } = require('child_process');
+  const r = spawnSync('readelf', ['-d', path.join(t.libDir, 'libtorch_cpu.so')], { encoding: 'utf8' });
+  const needed = r.status === 0 ? [...r.stdout.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]) : [];
+  return { ...t, openmp: needed.includes('libgomp.so.1') };
+}
+
 function fromRoot(root) {
   const inc = path.join(root, 'include');
   const lib = path.join(root, 'lib');
@@ -79,7 +89,7 @@ function fromRoot(root) {
     cuda,
     version: readVersion(inc),
   };
-  return withDistributed(t, root);
+  return withOpenMp(withDistributed(t, root));
 }
 
 function findLibtorch() {
@@ -102,7 +112,7 @@ function findLibtorch() {
       cuda: false,
       version: readVersion(sysInc),
     };
-    return withDistributed(t);
+    return withOpenMp(withDistributed(t));
   }
   return null;
 }

@@ -60,6 +60,20 @@ function boundaryTerms(model: Module, x1: Tensor, y: Tensor, target: Tensor | un
 }
 
 /**
+ * The linearised boundary closest to x1 in the dual norm, j = argmin_j |f_j| / ‖∇f_j‖_*: its f_j [B] and ∇f_j [B,n].
+ * Targeted FAB has one column, which is the closest.
+ */
+function closestBoundary(df: Tensor, dg: Tensor, norm: Norm): { fj: Tensor; w: Tensor } {
+  return tidy(() => {
+    if (dg.shape[1] === 1) return { fj: df.reshape([-1]), w: dg.flatten(1) };
+    const dual = norm === 'Linf' ? dg.flatten(2).abs().sum(2) : dg.flatten(2).square().sum(2).sqrt();
+    const j = df.abs().div(dual.add(1e-12)).argmin(1);
+    const u = arange(0, dg.shape[0], 1, 'int64', dg.device);
+    return { fj: df.index([u, j]), w: dg.index([u, j]).flatten(1) };
+  });
+}
+
+/**
  * One FAB run on points that are all correctly classified. Returns the smallest-norm adversarial example found per
  * point (x itself where none was found).
  */
@@ -80,12 +94,9 @@ function fabRun(model: Module, x: Tensor, y: Tensor, target: Tensor | undefined,
       s = update(s, () => {
         const { x1, adv, best } = s;
         const { df, dg } = boundaryTerms(model, x1, y, target);
-        const dual = norm === 'Linf' ? dg.flatten(2).abs().sum(2) : dg.flatten(2).square().sum(2).sqrt();
-        const j = df.abs().div(dual.add(1e-12)).argmin(1);
-        const u = arange(0, B, 1, 'int64', x.device);
-        const w = dg.index([u, j]).flatten(1);
+        const { fj, w } = closestBoundary(df, dg, norm);
         const x1f = x1.flatten(1);
-        const b = df.index([u, j]).neg().add(w.mul(x1f).sum(1));
+        const b = fj.neg().add(w.mul(x1f).sum(1));
         const d = projectOntoHyperplaneInBox(cat([x1f, x0]), cat([w, w]), cat([b, b]), norm);
         const a0 = pnorm(d, norm).clamp(1e-8, null);
         const a1 = a0.slice(0, 0, B);

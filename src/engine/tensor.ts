@@ -306,7 +306,7 @@ export class Tensor {
   cumsum(dim: number): Tensor {
     return w(N.cumsum(this.handle, dim));
   }
-  /** [values, indices] sorted along dim. */
+  /** [values, indices] sorted along dim, stably: ties keep their order (NaN sorts above +inf, −0 ties with +0). */
   sort(dim = -1, descending = false): [Tensor, Tensor] {
     const [v, i] = N.sort(this.handle, dim, descending);
     return [w(v), w(i)];
